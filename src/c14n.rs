@@ -1,0 +1,484 @@
+//! Exclusive XML Canonicalization 1.0 (with or without comments, with the
+//! InclusiveNamespaces PrefixList) over a subtree of a parsed [`Document`].
+//!
+//! Output goes to a [`Sink`], so the signature stage streams canonical bytes
+//! straight into a digest without materializing them. The namespace rules
+//! follow the W3C recommendation as libxml2 implements it (the reference every
+//! IdP's signature was computed with): a namespace declaration is emitted on an
+//! element when the element or one of its attributes visibly uses the prefix
+//! (or the prefix is in the PrefixList and in scope) and the nearest output
+//! ancestor did not already render the same binding; `xmlns=""` is emitted only
+//! to undo a non-empty default rendered above.
+//!
+//! ```
+//! use samlguard::{c14n, xml};
+//!
+//! let doc = xml::parse(br#"<r xmlns:a="urn:a" xmlns:b="urn:b"><a:x b="2" a:c="1"/></r>"#)?;
+//! let x = doc.child_elements(doc.root()).next().unwrap().id();
+//! let mut out = Vec::new();
+//! c14n::canonicalize(&doc, x, &c14n::Options::default(), &mut out)?;
+//! assert_eq!(out, br#"<a:x xmlns:a="urn:a" b="2" a:c="1"></a:x>"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::xml::{Document, ElementRef, NodeId, NodeKind};
+
+/// Where canonical bytes go.
+pub trait Sink {
+    /// Appends `bytes` to the output.
+    fn write(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A sink that feeds a ring digest through a small staging buffer, so that the
+/// many short writes of canonicalization become few `update` calls.
+pub struct DigestSink {
+    context: ring::digest::Context,
+    buffer: [u8; 2048],
+    len: usize,
+}
+
+impl std::fmt::Debug for DigestSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestSink").field("algorithm", self.context.algorithm()).finish_non_exhaustive()
+    }
+}
+
+impl DigestSink {
+    /// A sink hashing with `algorithm`.
+    pub fn new(algorithm: &'static ring::digest::Algorithm) -> Self {
+        Self { context: ring::digest::Context::new(algorithm), buffer: [0; 2048], len: 0 }
+    }
+
+    /// Flushes and returns the digest of everything written.
+    pub fn finish(mut self) -> ring::digest::Digest {
+        self.context.update(&self.buffer[..self.len]);
+        self.context.finish()
+    }
+}
+
+impl Sink for DigestSink {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buffer.len() {
+            self.context.update(&self.buffer[..self.len]);
+            self.len = 0;
+            if bytes.len() >= self.buffer.len() {
+                self.context.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+/// Canonicalization parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'p> {
+    /// `…xml-exc-c14n#WithComments`: keep comments.
+    pub with_comments: bool,
+    /// The InclusiveNamespaces PrefixList, split on whitespace; `#default`
+    /// names the default namespace.
+    pub inclusive_prefixes: Vec<&'p str>,
+    /// A descendant element left out with its subtree (the enveloped-signature
+    /// transform).
+    pub omit: Option<NodeId>,
+}
+
+impl<'p> Options<'p> {
+    /// Parses a PrefixList attribute value (whitespace-separated).
+    pub fn with_prefix_list(mut self, list: &'p str) -> Self {
+        self.inclusive_prefixes = list.split_ascii_whitespace().collect();
+        self
+    }
+}
+
+/// Why a canonical form could not be produced. There is never an "empty"
+/// canonical form standing in for a failure (CVE-2025-66475).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum C14nError {
+    /// The node to canonicalize is not an element (nor the document).
+    #[error("the node to canonicalize is not an element")]
+    NotAnElement,
+    /// The node to omit is not an element inside the canonicalized subtree.
+    #[error("the node to omit is not an element inside the canonicalized subtree")]
+    OmitOutsideSubtree,
+    /// A PrefixList entry is neither an NCName nor `#default`.
+    #[error("invalid InclusiveNamespaces prefix {0:?}")]
+    InvalidPrefix(String),
+    /// A namespace name that is not absolute (the parser refuses these too).
+    #[error("relative namespace URI {0:?} cannot be canonicalized")]
+    RelativeNamespace(String),
+}
+
+impl C14nError {
+    /// Stable snake_case name of the error kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotAnElement => "c14n_not_an_element",
+            Self::OmitOutsideSubtree => "c14n_omit_outside_subtree",
+            Self::InvalidPrefix(_) => "c14n_invalid_prefix",
+            Self::RelativeNamespace(_) => "c14n_relative_namespace",
+        }
+    }
+}
+
+/// Canonicalizes the subtree rooted at `apex` into `sink`.
+///
+/// With `apex == NodeId::DOCUMENT` the whole document is canonicalized as
+/// `xmllint --exc-c14n` prints it: comments (when kept) and processing
+/// instructions outside the root are joined to it by newlines.
+pub fn canonicalize<S: Sink + ?Sized>(
+    doc: &Document<'_>,
+    apex: NodeId,
+    options: &Options<'_>,
+    sink: &mut S,
+) -> Result<(), C14nError> {
+    if apex != NodeId::DOCUMENT && doc.element(apex).is_none() {
+        return Err(C14nError::NotAnElement);
+    }
+    if let Some(omit) = options.omit {
+        if omit == apex || doc.element(omit).is_none() || !doc.contains(apex, omit) {
+            return Err(C14nError::OmitOutsideSubtree);
+        }
+    }
+    let mut inclusive = Vec::with_capacity(options.inclusive_prefixes.len());
+    for &prefix in &options.inclusive_prefixes {
+        match prefix {
+            "#default" => inclusive.push(""),
+            p if crate::xml::is_ncname(p) => inclusive.push(p),
+            p => return Err(C14nError::InvalidPrefix(p.to_string())),
+        }
+    }
+    let mut writer = Writer {
+        doc,
+        sink,
+        with_comments: options.with_comments,
+        inclusive,
+        rendered: Vec::with_capacity(16),
+        candidates: Vec::with_capacity(8),
+        sorted_attributes: Vec::with_capacity(16),
+    };
+    if apex == NodeId::DOCUMENT {
+        writer.document(options.omit)
+    } else {
+        writer.subtree(apex, options.omit)
+    }
+}
+
+/// Canonicalizes into a new vector (for tooling and tests; the signature stage
+/// streams instead).
+pub fn to_vec(doc: &Document<'_>, apex: NodeId, options: &Options<'_>) -> Result<Vec<u8>, C14nError> {
+    let mut out = Vec::new();
+    canonicalize(doc, apex, options, &mut out)?;
+    Ok(out)
+}
+
+struct Writer<'d, 'a, 'o, S: Sink + ?Sized> {
+    doc: &'d Document<'a>,
+    sink: &'o mut S,
+    with_comments: bool,
+    /// PrefixList entries (`""` for `#default`).
+    inclusive: Vec<&'d str>,
+    /// Namespace bindings of output ancestors (prefix, uri), innermost last.
+    rendered: Vec<(&'d str, &'d str)>,
+    /// Scratch: declarations to emit on the current element.
+    candidates: Vec<(&'d str, &'d str)>,
+    /// Scratch: attribute order for the current element.
+    sorted_attributes: Vec<(&'d str, &'d str, &'d str, &'d str)>,
+}
+
+impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
+    fn document(&mut self, omit: Option<NodeId>) -> Result<(), C14nError> {
+        let root = self.doc.root();
+        let mut after_root = false;
+        for child in self.doc.children(NodeId::DOCUMENT) {
+            if child == root {
+                self.subtree(root, omit)?;
+                after_root = true;
+                continue;
+            }
+            let printable = match self.doc.node(child).kind() {
+                NodeKind::Comment(_) => self.with_comments,
+                NodeKind::ProcessingInstruction { .. } => true,
+                _ => false,
+            };
+            if !printable {
+                continue;
+            }
+            if after_root {
+                self.sink.write(b"\n");
+            }
+            self.leaf(child);
+            if !after_root {
+                self.sink.write(b"\n");
+            }
+        }
+        Ok(())
+    }
+
+    /// Iterative walk (no recursion: depth is bounded only by `Limits`).
+    fn subtree(&mut self, apex: NodeId, omit: Option<NodeId>) -> Result<(), C14nError> {
+        // Open elements: (id, end of subtree, rendered-stack length to restore).
+        let mut open: Vec<(NodeId, NodeId, usize)> = Vec::with_capacity(32);
+        let mut nodes = self.doc.descendants(apex);
+        let mut skip_until: Option<NodeId> = None;
+        while let Some(id) = nodes.next() {
+            if let Some(end) = skip_until {
+                if id < end {
+                    continue;
+                }
+                skip_until = None;
+            }
+            while let Some(&(open_id, end, mark)) = open.last() {
+                if id < end {
+                    break;
+                }
+                self.end_tag(open_id);
+                self.rendered.truncate(mark);
+                open.pop();
+            }
+            if Some(id) == omit {
+                skip_until = Some(self.subtree_end(id));
+                continue;
+            }
+            if let Some(element) = self.doc.element(id) {
+                let mark = self.rendered.len();
+                self.start_tag(element)?;
+                open.push((id, self.subtree_end(id), mark));
+            } else {
+                self.leaf(id);
+            }
+        }
+        while let Some((open_id, _, mark)) = open.pop() {
+            self.end_tag(open_id);
+            self.rendered.truncate(mark);
+        }
+        Ok(())
+    }
+
+    fn subtree_end(&self, id: NodeId) -> NodeId {
+        self.doc.subtree_end(id)
+    }
+
+    fn leaf(&mut self, id: NodeId) {
+        match self.doc.node(id).kind() {
+            NodeKind::Text(text) => write_escaped(self.sink, text.as_bytes(), false),
+            NodeKind::Comment(text) => {
+                if self.with_comments {
+                    self.sink.write(b"<!--");
+                    self.sink.write(text.as_bytes());
+                    self.sink.write(b"-->");
+                }
+            }
+            NodeKind::ProcessingInstruction { target, data } => {
+                self.sink.write(b"<?");
+                self.sink.write(target.as_bytes());
+                if !data.is_empty() {
+                    self.sink.write(b" ");
+                    self.sink.write(data.as_bytes());
+                }
+                self.sink.write(b"?>");
+            }
+            NodeKind::Document | NodeKind::Element(_) => {}
+        }
+    }
+
+    /// Whether binding (prefix, uri) must be emitted here; records it as
+    /// rendered either way (libxml2 pushes every visibly used binding).
+    fn consider(&mut self, prefix: &'d str, uri: &'d str) {
+        let already = match self.rendered.iter().rev().find(|(p, _)| *p == prefix) {
+            Some((_, rendered_uri)) => *rendered_uri == uri,
+            // Nothing rendered for this prefix: only "no default namespace" is implied.
+            None => uri.is_empty(),
+        };
+        if !already && !self.candidates.iter().any(|(p, _)| *p == prefix) {
+            self.candidates.push((prefix, uri));
+        }
+        self.rendered.push((prefix, uri));
+    }
+
+    fn start_tag(&mut self, element: ElementRef<'d, 'a>) -> Result<(), C14nError> {
+        self.candidates.clear();
+        for i in 0..self.inclusive.len() {
+            let prefix = self.inclusive[i];
+            if let Some(uri) = element.lookup_namespace(prefix) {
+                if prefix != "xml" {
+                    self.consider(prefix, uri);
+                }
+            }
+        }
+        let prefix = element.prefix();
+        self.consider(prefix, element.namespace());
+        self.sorted_attributes.clear();
+        for attribute in element.attributes() {
+            let (ap, ans) = (attribute.prefix(), attribute.namespace());
+            if !ap.is_empty() && ap != "xml" {
+                self.consider(ap, ans);
+            }
+            self.sorted_attributes.push((ans, attribute.local_name(), attribute.prefix(), attribute.value()));
+        }
+        for &(_, uri) in &self.candidates {
+            if !uri.is_empty() && !is_absolute(uri) {
+                return Err(C14nError::RelativeNamespace(uri.to_string()));
+            }
+        }
+        self.candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.sorted_attributes.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+
+        self.sink.write(b"<");
+        self.sink.write(element.qname().as_bytes());
+        for &(p, uri) in &self.candidates {
+            if p.is_empty() {
+                self.sink.write(b" xmlns=\"");
+            } else {
+                self.sink.write(b" xmlns:");
+                self.sink.write(p.as_bytes());
+                self.sink.write(b"=\"");
+            }
+            write_escaped(self.sink, uri.as_bytes(), true);
+            self.sink.write(b"\"");
+        }
+        for &(_, local, p, value) in &self.sorted_attributes {
+            self.sink.write(b" ");
+            if !p.is_empty() {
+                self.sink.write(p.as_bytes());
+                self.sink.write(b":");
+            }
+            self.sink.write(local.as_bytes());
+            self.sink.write(b"=\"");
+            write_escaped(self.sink, value.as_bytes(), true);
+            self.sink.write(b"\"");
+        }
+        self.sink.write(b">");
+        Ok(())
+    }
+
+    fn end_tag(&mut self, id: NodeId) {
+        if let Some(element) = self.doc.element(id) {
+            self.sink.write(b"</");
+            self.sink.write(element.qname().as_bytes());
+            self.sink.write(b">");
+        }
+    }
+}
+
+fn is_absolute(uri: &str) -> bool {
+    uri.split_once(':').is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Writes text (`attribute == false`) or an attribute value with the C14N
+/// escapes, in runs between the bytes that need escaping.
+fn write_escaped<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], attribute: bool) {
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' if !attribute => b"&gt;",
+            b'"' if attribute => b"&quot;",
+            b'\t' if attribute => b"&#x9;",
+            b'\n' if attribute => b"&#xA;",
+            b'\r' => b"&#xD;",
+            _ => continue,
+        };
+        sink.write(&bytes[run_start..i]);
+        sink.write(escaped);
+        run_start = i + 1;
+    }
+    sink.write(&bytes[run_start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    fn c14n(input: &str, options: &Options<'_>) -> String {
+        let doc = parse(input.as_bytes()).unwrap();
+        String::from_utf8(to_vec(&doc, NodeId::DOCUMENT, options).unwrap()).unwrap()
+    }
+
+    fn c14n_id(input: &str, id: &str, options: &Options<'_>) -> String {
+        let doc = parse(input.as_bytes()).unwrap();
+        let node = doc.element_by_id(id).unwrap();
+        String::from_utf8(to_vec(&doc, node, options).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn namespaces_are_pushed_down_to_first_use() {
+        let input = r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:u="urn:unused"><a:x ID="1"><y a:k="v"/></a:x></r>"#;
+        assert_eq!(
+            c14n_id(input, "1", &Options::default()),
+            r#"<a:x xmlns:a="urn:a" ID="1"><y xmlns="urn:d" a:k="v"></y></a:x>"#
+        );
+        assert_eq!(
+            c14n(input, &Options::default()),
+            r#"<r xmlns="urn:d"><a:x xmlns:a="urn:a" ID="1"><y a:k="v"></y></a:x></r>"#
+        );
+    }
+
+    #[test]
+    fn empty_default_only_undoes_a_rendered_default() {
+        let input = r#"<r xmlns="urn:d"><p:x xmlns:p="urn:p" xmlns=""><y/></p:x><z xmlns=""/></r>"#;
+        assert_eq!(
+            c14n(input, &Options::default()),
+            r#"<r xmlns="urn:d"><p:x xmlns:p="urn:p"><y xmlns=""></y></p:x><z xmlns=""></z></r>"#
+        );
+    }
+
+    #[test]
+    fn inclusive_prefix_list() {
+        let input = r#"<r xmlns:xs="urn:xs" xmlns:u="urn:u"><a ID="1" t="xs:string"/></r>"#;
+        let options = Options::default().with_prefix_list("xs #default");
+        assert_eq!(c14n_id(input, "1", &options), r#"<a xmlns:xs="urn:xs" ID="1" t="xs:string"></a>"#);
+    }
+
+    #[test]
+    fn attribute_order_and_escaping() {
+        let input = "<r xmlns:b=\"urn:b\" xmlns:a=\"urn:z\" z=\"1\" b:y=\"&quot;&#9;&#xA;&#xD;\" a:x=\"&lt;&gt;\">a&gt;b&#xD;&amp;</r>";
+        assert_eq!(
+            c14n(input, &Options::default()),
+            "<r xmlns:a=\"urn:z\" xmlns:b=\"urn:b\" z=\"1\" b:y=\"&quot;&#x9;&#xA;&#xD;\" a:x=\"&lt;>\">a&gt;b&#xD;&amp;</r>"
+        );
+    }
+
+    #[test]
+    fn omit_and_comments() {
+        let input = "<?pi x?><!--c--><r ID=\"1\"><s:Signature xmlns:s=\"urn:s\"><k/></s:Signature><!--in--><a>x</a></r><!--after-->";
+        let doc = parse(input.as_bytes()).unwrap();
+        let root = doc.root();
+        let signature = doc.child_elements(root).next().unwrap().id();
+        let options = Options { omit: Some(signature), ..Options::default() };
+        assert_eq!(to_vec(&doc, root, &options).unwrap(), b"<r ID=\"1\"><a>x</a></r>");
+        let options = Options { with_comments: true, ..Options::default() };
+        assert_eq!(
+            String::from_utf8(to_vec(&doc, NodeId::DOCUMENT, &options).unwrap()).unwrap(),
+            "<?pi x?>\n<!--c-->\n<r ID=\"1\"><s:Signature xmlns:s=\"urn:s\"><k></k></s:Signature><!--in--><a>x</a></r>\n<!--after-->"
+        );
+        assert_eq!(
+            canonicalize(&doc, root, &Options { omit: Some(root), ..Options::default() }, &mut Vec::new()),
+            Err(C14nError::OmitOutsideSubtree)
+        );
+    }
+
+    #[test]
+    fn digest_sink_matches_buffered_digest() {
+        let body = "<r>".to_string() + &"<a b=\"1\">text &amp; more</a>".repeat(500) + "</r>";
+        let doc = parse(body.as_bytes()).unwrap();
+        let bytes = to_vec(&doc, doc.root(), &Options::default()).unwrap();
+        let mut sink = DigestSink::new(&ring::digest::SHA256);
+        canonicalize(&doc, doc.root(), &Options::default(), &mut sink).unwrap();
+        assert_eq!(sink.finish().as_ref(), ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
+    }
+}

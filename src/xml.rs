@@ -1,0 +1,1508 @@
+//! Strict XML 1.0 + Namespaces parser producing an immutable arena [`Document`].
+//!
+//! The input is parsed exactly once (security invariant 1). quick-xml splits the
+//! bytes into markup and text; everything that decides what the document *means*
+//! — attribute syntax, entity and character references, namespace binding, name
+//! syntax, well-formedness — is checked here, because quick-xml is lenient on
+//! several of these and parser differentials are where SAML bypasses live.
+//!
+//! What is refused: any DOCTYPE; entity references other than the five
+//! predefined ones; encodings other than UTF-8; more than one root or text
+//! outside it; unclosed or mismatched tags; duplicate attributes by expanded
+//! name; unbound prefixes; `xmlns:p=""`; namespace names that are not absolute
+//! URIs (canonicalization cannot handle relative ones, CVE-2025-66475);
+//! rebinding `xml`/`xmlns`; characters XML 1.0 does not allow; `<` in attribute
+//! values; `]]>` in text; duplicate values of attributes named `ID`; and
+//! anything over [`Limits`].
+//!
+//! ```
+//! use samlguard::xml::{self, NodeKind};
+//!
+//! let doc = xml::parse(br#"<a:root xmlns:a="urn:a" ID="x">hi &amp; <!--c-->bye</a:root>"#)?;
+//! let root = doc.root();
+//! assert_eq!(doc.element(root).unwrap().local_name(), "root");
+//! assert_eq!(doc.element(root).unwrap().namespace(), "urn:a");
+//! assert_eq!(doc.element_by_id("x"), Some(root));
+//! assert_eq!(doc.text_content(root).unwrap(), "hi & bye");
+//! # Ok::<(), samlguard::xml::XmlError>(())
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+/// The namespace bound to the `xml` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace bound to the `xmlns` prefix.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Upper bounds on what a single parse may consume. Every excess is a typed
+/// [`XmlError`], never a panic or an unbounded allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Maximum input size in bytes (including a BOM).
+    pub max_input_bytes: usize,
+    /// Maximum element nesting depth (the root is depth 1).
+    pub max_depth: usize,
+    /// Maximum number of nodes (elements, text runs, comments, PIs).
+    pub max_nodes: usize,
+    /// Maximum number of attributes on one element, namespace declarations included.
+    pub max_attributes_per_element: usize,
+    /// Maximum length in bytes of one attribute value as written.
+    pub max_attribute_value_bytes: usize,
+    /// Maximum number of namespace declarations in the whole document.
+    pub max_namespace_declarations: usize,
+}
+
+impl Default for Limits {
+    /// Generous for any real SAML response or IdP metadata, small enough that
+    /// the worst case stays cheap.
+    fn default() -> Self {
+        Self {
+            max_input_bytes: 1024 * 1024,
+            max_depth: 256,
+            max_nodes: 100_000,
+            max_attributes_per_element: 128,
+            max_attribute_value_bytes: 64 * 1024,
+            max_namespace_declarations: 4096,
+        }
+    }
+}
+
+/// A line and column (both 1-based, column counted in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextPosition {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+impl fmt::Display for TextPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Why a document was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum XmlErrorKind {
+    /// The input is larger than [`Limits::max_input_bytes`].
+    InputTooLarge,
+    /// The input is not UTF-8 (or declares another encoding, or has a UTF-16 BOM).
+    Encoding,
+    /// A character that XML 1.0 does not allow.
+    InvalidCharacter,
+    /// A `<!DOCTYPE`: DTDs are never processed.
+    DoctypeNotAllowed,
+    /// An entity reference other than the five predefined ones.
+    UnknownEntity,
+    /// A malformed character reference or one naming a disallowed character.
+    InvalidCharacterReference,
+    /// The XML declaration is malformed, misplaced or not version 1.0.
+    XmlDeclaration,
+    /// No root element.
+    NoRootElement,
+    /// A second root element.
+    MultipleRootElements,
+    /// Non-whitespace text (or CDATA, or a reference) outside the root element.
+    TextOutsideRoot,
+    /// An element is not closed before the end of input.
+    UnclosedElement,
+    /// An end tag does not match its start tag, or has no start tag.
+    MismatchedTag,
+    /// Two attributes with the same expanded name on one element.
+    DuplicateAttribute,
+    /// A prefix with no namespace binding in scope.
+    UnboundPrefix,
+    /// `xmlns:p=""`: namespace 1.0 forbids undeclaring a prefix.
+    EmptyPrefixBinding,
+    /// A namespace name that is not an absolute URI (CVE-2025-66475).
+    RelativeNamespaceUri,
+    /// Binding or rebinding the reserved `xml` / `xmlns` prefixes or names.
+    ReservedNamespace,
+    /// `<` inside an attribute value.
+    LessThanInAttribute,
+    /// The sequence `]]>` in text content.
+    CdataEndInText,
+    /// A name (element, attribute, PI target) that is not a valid XML name.
+    InvalidName,
+    /// Malformed markup that fits none of the other kinds.
+    Syntax(&'static str),
+    /// More nesting than [`Limits::max_depth`].
+    DepthLimit,
+    /// More nodes than [`Limits::max_nodes`].
+    NodeLimit,
+    /// More attributes on one element than [`Limits::max_attributes_per_element`].
+    AttributeLimit,
+    /// An attribute value longer than [`Limits::max_attribute_value_bytes`].
+    AttributeValueLimit,
+    /// More namespace declarations than [`Limits::max_namespace_declarations`].
+    NamespaceLimit,
+    /// Two attributes named `ID` with the same value.
+    DuplicateId,
+}
+
+impl XmlErrorKind {
+    /// Stable snake_case name of this kind.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InputTooLarge => "input_too_large",
+            Self::Encoding => "encoding",
+            Self::InvalidCharacter => "invalid_character",
+            Self::DoctypeNotAllowed => "doctype_not_allowed",
+            Self::UnknownEntity => "unknown_entity",
+            Self::InvalidCharacterReference => "invalid_character_reference",
+            Self::XmlDeclaration => "xml_declaration",
+            Self::NoRootElement => "no_root_element",
+            Self::MultipleRootElements => "multiple_root_elements",
+            Self::TextOutsideRoot => "text_outside_root",
+            Self::UnclosedElement => "unclosed_element",
+            Self::MismatchedTag => "mismatched_tag",
+            Self::DuplicateAttribute => "duplicate_attribute",
+            Self::UnboundPrefix => "unbound_prefix",
+            Self::EmptyPrefixBinding => "empty_prefix_binding",
+            Self::RelativeNamespaceUri => "relative_namespace_uri",
+            Self::ReservedNamespace => "reserved_namespace",
+            Self::LessThanInAttribute => "less_than_in_attribute",
+            Self::CdataEndInText => "cdata_end_in_text",
+            Self::InvalidName => "invalid_name",
+            Self::Syntax(_) => "xml_syntax",
+            Self::DepthLimit => "depth_limit",
+            Self::NodeLimit => "node_limit",
+            Self::AttributeLimit => "attribute_limit",
+            Self::AttributeValueLimit => "attribute_value_limit",
+            Self::NamespaceLimit => "namespace_limit",
+            Self::DuplicateId => "duplicate_id",
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::InputTooLarge => "input is larger than the configured limit",
+            Self::Encoding => "input is not UTF-8",
+            Self::InvalidCharacter => "character not allowed in XML 1.0",
+            Self::DoctypeNotAllowed => "DOCTYPE declarations are not allowed",
+            Self::UnknownEntity => "entity reference other than the five predefined ones",
+            Self::InvalidCharacterReference => "invalid character reference",
+            Self::XmlDeclaration => "invalid or misplaced XML declaration",
+            Self::NoRootElement => "no root element",
+            Self::MultipleRootElements => "more than one root element",
+            Self::TextOutsideRoot => "text outside the root element",
+            Self::UnclosedElement => "element not closed before end of input",
+            Self::MismatchedTag => "end tag does not match start tag",
+            Self::DuplicateAttribute => "duplicate attribute",
+            Self::UnboundPrefix => "namespace prefix is not bound",
+            Self::EmptyPrefixBinding => "a prefix cannot be bound to the empty namespace name",
+            Self::RelativeNamespaceUri => "namespace name is not an absolute URI",
+            Self::ReservedNamespace => "reserved namespace prefix or name rebound",
+            Self::LessThanInAttribute => "'<' in attribute value",
+            Self::CdataEndInText => "']]>' in text content",
+            Self::InvalidName => "invalid XML name",
+            Self::Syntax(what) => what,
+            Self::DepthLimit => "nesting depth limit exceeded",
+            Self::NodeLimit => "node count limit exceeded",
+            Self::AttributeLimit => "attribute count limit exceeded",
+            Self::AttributeValueLimit => "attribute value length limit exceeded",
+            Self::NamespaceLimit => "namespace declaration limit exceeded",
+            Self::DuplicateId => "two attributes named ID have the same value",
+        }
+    }
+}
+
+/// A refused document: what was wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} at {position}", kind.describe())]
+pub struct XmlError {
+    kind: XmlErrorKind,
+    position: TextPosition,
+}
+
+impl XmlError {
+    /// What was wrong.
+    pub fn error_kind(&self) -> &XmlErrorKind {
+        &self.kind
+    }
+
+    /// Stable snake_case name of the error kind.
+    pub fn kind(&self) -> &'static str {
+        self.kind.as_str()
+    }
+
+    /// Where in the input (line:column).
+    pub fn position(&self) -> TextPosition {
+        self.position
+    }
+}
+
+/// Index of a node in a [`Document`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(u32);
+
+impl NodeId {
+    /// The document node: parent of the root element and of top-level comments/PIs.
+    pub const DOCUMENT: Self = Self(0);
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a node is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind<'a> {
+    /// The document node (always [`NodeId::DOCUMENT`]).
+    Document,
+    /// An element.
+    Element(Element),
+    /// A maximal run of character data: text, CDATA and references, resolved
+    /// and concatenated, with line ends normalized.
+    Text(Cow<'a, str>),
+    /// A comment (content between `<!--` and `-->`).
+    Comment(&'a str),
+    /// A processing instruction.
+    ProcessingInstruction {
+        /// The target name.
+        target: &'a str,
+        /// The data after the target and its separating whitespace (may be empty).
+        data: &'a str,
+    },
+}
+
+/// One node of the arena.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node<'a> {
+    kind: NodeKind<'a>,
+    parent: Option<NodeId>,
+    /// One past the last node of this node's subtree (nodes are in document order).
+    subtree_end: u32,
+    /// Byte offset of the node in the input.
+    offset: u32,
+}
+
+impl<'a> Node<'a> {
+    /// What this node is.
+    pub fn kind(&self) -> &NodeKind<'a> {
+        &self.kind
+    }
+
+    /// The parent node ([`None`] only for the document node).
+    pub fn parent(&self) -> Option<NodeId> {
+        self.parent
+    }
+
+    /// Byte offset of the node's start in the (BOM-stripped) input.
+    pub fn offset(&self) -> usize {
+        self.offset as usize
+    }
+}
+
+/// Index into the document's namespace-declaration table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NsIndex(u32);
+
+/// An element: names as written, resolved namespace, attribute and namespace
+/// declaration ranges into the document's tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    name_start: u32,
+    prefix_len: u32,
+    name_len: u32,
+    /// Namespace declaration in scope for this element's prefix (None: no namespace).
+    namespace: Option<NsIndex>,
+    attributes: (u32, u32),
+    declarations: (u32, u32),
+}
+
+/// An attribute (namespace declarations are not attributes here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute<'a> {
+    prefix: &'a str,
+    local: &'a str,
+    namespace: Option<NsIndex>,
+    value: Cow<'a, str>,
+    offset: u32,
+}
+
+/// A namespace declaration as written (`xmlns="…"` has an empty prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceDecl<'a> {
+    prefix: &'a str,
+    uri: Cow<'a, str>,
+}
+
+impl NamespaceDecl<'_> {
+    /// The declared prefix; empty for a default namespace declaration.
+    pub fn prefix(&self) -> &str {
+        self.prefix
+    }
+
+    /// The namespace name; empty only for `xmlns=""`.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+}
+
+/// A parsed, immutable document. Nodes are stored in document order, so a
+/// subtree is a contiguous range.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    input: &'a str,
+    nodes: Vec<Node<'a>>,
+    attributes: Vec<Attribute<'a>>,
+    /// Index 0 is the implicit `xml` binding; the rest as written, in document order.
+    declarations: Vec<NamespaceDecl<'a>>,
+    /// Attributes named `ID`, sorted by value.
+    ids: Vec<(u32, NodeId)>,
+    root: NodeId,
+}
+
+/// A borrowed view of an element together with its document.
+#[derive(Debug, Clone, Copy)]
+pub struct ElementRef<'d, 'a> {
+    doc: &'d Document<'a>,
+    element: &'d Element,
+    id: NodeId,
+}
+
+impl<'d, 'a> ElementRef<'d, 'a> {
+    /// The element's node id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The prefix as written (empty when unprefixed).
+    pub fn prefix(&self) -> &'a str {
+        let start = self.element.name_start as usize;
+        &self.doc.input[start..start + self.element.prefix_len as usize]
+    }
+
+    /// The local name.
+    pub fn local_name(&self) -> &'a str {
+        let start = self.element.name_start as usize;
+        let end = start + self.element.name_len as usize;
+        let p = self.element.prefix_len as usize;
+        if p == 0 { &self.doc.input[start..end] } else { &self.doc.input[start + p + 1..end] }
+    }
+
+    /// The qualified name as written (`prefix:local` or `local`).
+    pub fn qname(&self) -> &'a str {
+        let start = self.element.name_start as usize;
+        &self.doc.input[start..start + self.element.name_len as usize]
+    }
+
+    /// The namespace name; empty when the element is in no namespace.
+    pub fn namespace(&self) -> &'d str {
+        self.doc.ns_uri(self.element.namespace)
+    }
+
+    /// True when the element has this namespace name and local name.
+    pub fn is(&self, namespace: &str, local: &str) -> bool {
+        self.local_name() == local && self.namespace() == namespace
+    }
+
+    /// Attributes in the order written (namespace declarations excluded).
+    pub fn attributes(&self) -> impl ExactSizeIterator<Item = AttributeRef<'d, 'a>> + 'd {
+        let doc = self.doc;
+        let (start, end) = self.element.attributes;
+        doc.attributes[start as usize..end as usize]
+            .iter()
+            .map(move |attribute| AttributeRef { doc, attribute })
+    }
+
+    /// The value of the attribute with this namespace name (empty for none) and local name.
+    pub fn attribute(&self, namespace: &str, local: &str) -> Option<&'d str> {
+        self.attributes().find(|a| a.local_name() == local && a.namespace() == namespace).map(|a| a.value())
+    }
+
+    /// Namespace declarations written on this element, in written order.
+    pub fn namespace_declarations(&self) -> &'d [NamespaceDecl<'a>] {
+        let (start, end) = self.element.declarations;
+        &self.doc.declarations[start as usize..end as usize]
+    }
+
+    /// The namespace name bound to `prefix` (empty string: default namespace)
+    /// in scope at this element, or `None` when unbound (or, for the default,
+    /// when no default namespace is in effect).
+    pub fn lookup_namespace(&self, prefix: &str) -> Option<&'d str> {
+        if prefix == "xml" {
+            return Some(XML_NS);
+        }
+        let mut current = Some(self.id);
+        while let Some(id) = current {
+            if let Some(element) = self.doc.element(id) {
+                if let Some(decl) = element.namespace_declarations().iter().find(|d| d.prefix == prefix) {
+                    return if decl.uri.is_empty() { None } else { Some(decl.uri()) };
+                }
+            }
+            current = self.doc.nodes[id.index()].parent;
+        }
+        None
+    }
+}
+
+/// A borrowed view of an attribute.
+#[derive(Debug, Clone, Copy)]
+pub struct AttributeRef<'d, 'a> {
+    doc: &'d Document<'a>,
+    attribute: &'d Attribute<'a>,
+}
+
+impl<'d, 'a> AttributeRef<'d, 'a> {
+    /// The prefix as written (empty when unprefixed).
+    pub fn prefix(&self) -> &'a str {
+        self.attribute.prefix
+    }
+
+    /// The local name.
+    pub fn local_name(&self) -> &'a str {
+        self.attribute.local
+    }
+
+    /// The namespace name (empty: no namespace, as for every unprefixed attribute).
+    pub fn namespace(&self) -> &'d str {
+        self.doc.ns_uri(self.attribute.namespace)
+    }
+
+    /// The value after reference resolution and attribute-value normalization.
+    pub fn value(&self) -> &'d str {
+        &self.attribute.value
+    }
+
+    /// Byte offset of the attribute in the input.
+    pub fn offset(&self) -> usize {
+        self.attribute.offset as usize
+    }
+}
+
+impl<'a> Document<'a> {
+    /// The root element.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// The (BOM-stripped) input the document was parsed from.
+    pub fn input(&self) -> &'a str {
+        self.input
+    }
+
+    /// Number of nodes, the document node included.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Never true: a parsed document has at least a document node and a root.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// A node by id.
+    ///
+    /// # Panics
+    /// If `id` does not come from this document.
+    pub fn node(&self, id: NodeId) -> &Node<'a> {
+        &self.nodes[id.index()]
+    }
+
+    /// The element view of `id`, or `None` when `id` is not an element.
+    pub fn element(&self, id: NodeId) -> Option<ElementRef<'_, 'a>> {
+        match &self.nodes.get(id.index())?.kind {
+            NodeKind::Element(element) => Some(ElementRef { doc: self, element, id }),
+            _ => None,
+        }
+    }
+
+    /// The parent of `id`.
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.nodes.get(id.index())?.parent
+    }
+
+    /// Children of `id`, in document order.
+    pub fn children(&self, id: NodeId) -> Children<'_, 'a> {
+        let end = self.nodes.get(id.index()).map_or(0, |n| n.subtree_end);
+        Children { doc: self, next: id.0 + 1, end }
+    }
+
+    /// Element children of `id`, in document order.
+    pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = ElementRef<'_, 'a>> + '_ {
+        self.children(id).filter_map(move |c| self.element(c))
+    }
+
+    /// All nodes of the subtree rooted at `id` (including `id`), in document order.
+    pub fn descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + use<'_, 'a> {
+        let end = self.nodes.get(id.index()).map_or(id.0, |n| n.subtree_end);
+        (id.0..end).map(NodeId)
+    }
+
+    /// The first node after the subtree rooted at `id` (document order).
+    pub fn subtree_end(&self, id: NodeId) -> NodeId {
+        NodeId(self.nodes.get(id.index()).map_or(id.0, |n| n.subtree_end))
+    }
+
+    /// True when `ancestor` is `id` or one of its ancestors.
+    pub fn contains(&self, ancestor: NodeId, id: NodeId) -> bool {
+        let end = self.nodes.get(ancestor.index()).map_or(0, |n| n.subtree_end);
+        ancestor.0 <= id.0 && id.0 < end
+    }
+
+    /// The element whose attribute named `ID` (in any namespace) has this value.
+    /// Values are unique: duplicates were refused at parse time.
+    pub fn element_by_id(&self, value: &str) -> Option<NodeId> {
+        self.ids
+            .binary_search_by(|(a, _)| self.attributes[*a as usize].value.as_ref().cmp(value))
+            .ok()
+            .map(|i| self.ids[i].1)
+    }
+
+    /// Number of attributes named `ID` in the document.
+    pub fn id_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The concatenation of all text children of `id` (text, CDATA and
+    /// references; comments and PIs skipped), or `None` when `id` has an
+    /// element child. This is what a signature over the element covers
+    /// (security invariant 8): `a<!---->b` reads `ab`, never `a`.
+    pub fn text_content(&self, id: NodeId) -> Option<Cow<'_, str>> {
+        let mut out: Option<Cow<'_, str>> = None;
+        for child in self.children(id) {
+            match &self.nodes[child.index()].kind {
+                NodeKind::Text(text) => match &mut out {
+                    None => out = Some(Cow::Borrowed(text)),
+                    Some(acc) => acc.to_mut().push_str(text),
+                },
+                NodeKind::Element(_) => return None,
+                _ => {}
+            }
+        }
+        Some(out.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// Line and column of a byte offset in the input.
+    pub fn position(&self, offset: usize) -> TextPosition {
+        position_of(self.input, offset)
+    }
+
+    fn ns_uri(&self, ns: Option<NsIndex>) -> &str {
+        ns.map_or("", |NsIndex(i)| self.declarations[i as usize].uri())
+    }
+}
+
+/// Iterator over the children of a node.
+#[derive(Debug, Clone)]
+pub struct Children<'d, 'a> {
+    doc: &'d Document<'a>,
+    next: u32,
+    end: u32,
+}
+
+impl Iterator for Children<'_, '_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        if self.next >= self.end {
+            return None;
+        }
+        let id = NodeId(self.next);
+        self.next = self.doc.nodes[id.index()].subtree_end;
+        Some(id)
+    }
+}
+
+/// Parses `input` with the default [`Limits`].
+pub fn parse(input: &[u8]) -> Result<Document<'_>, XmlError> {
+    parse_with_limits(input, &Limits::default())
+}
+
+/// Parses `input` under `limits`.
+pub fn parse_with_limits<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, XmlError> {
+    if input.len() > limits.max_input_bytes {
+        return Err(XmlError {
+            kind: XmlErrorKind::InputTooLarge,
+            position: TextPosition { line: 1, column: 1 },
+        });
+    }
+    let text = decode(input)?;
+    Parser::new(text, limits).run()
+}
+
+fn position_of(input: &str, offset: usize) -> TextPosition {
+    let offset = offset.min(input.len());
+    let mut cut = offset;
+    while !input.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = &input[..cut];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    TextPosition { line: saturate(line), column: saturate(column) }
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Strips a UTF-8 BOM, requires UTF-8 and XML 1.0 characters.
+fn decode(input: &[u8]) -> Result<&str, XmlError> {
+    let start = TextPosition { line: 1, column: 1 };
+    if input.starts_with(&[0xFE, 0xFF]) || input.starts_with(&[0xFF, 0xFE]) {
+        return Err(XmlError { kind: XmlErrorKind::Encoding, position: start });
+    }
+    let body = input.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(input);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or("");
+            return Err(XmlError { kind: XmlErrorKind::Encoding, position: position_of(valid, valid.len()) });
+        }
+    };
+    // XML 1.0 Char: no C0 controls but TAB/LF/CR, no U+FFFE/U+FFFF (surrogates
+    // cannot occur in a Rust str).
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let bad = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0..=0x1F => true,
+            0xEF => text.as_bytes().get(i + 1..i + 3).is_some_and(|t| t == [0xBF, 0xBE] || t == [0xBF, 0xBF]),
+            _ => false,
+        };
+        if bad {
+            return Err(XmlError { kind: XmlErrorKind::InvalidCharacter, position: position_of(text, i) });
+        }
+    }
+    Ok(text)
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// An XML name without colons.
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// Splits a QName into (prefix, local); `None` when it is not `NCName` or `NCName:NCName`.
+fn split_qname(name: &str) -> Option<(&str, &str)> {
+    match name.split_once(':') {
+        None => is_ncname(name).then_some(("", name)),
+        Some((prefix, local)) => (is_ncname(prefix) && is_ncname(local)).then_some((prefix, local)),
+    }
+}
+
+/// An absolute URI: a scheme, then only characters a URI may contain.
+/// libxml2's canonicalizer refuses anything else, so we refuse it at parse time
+/// rather than produce a canonical form nobody else can reproduce.
+fn is_absolute_uri(uri: &str) -> bool {
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return false;
+    };
+    let mut sc = scheme.chars();
+    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && rest.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b':'
+                        | b'/'
+                        | b'?'
+                        | b'#'
+                        | b'['
+                        | b']'
+                        | b'@'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b'%'
+                )
+        })
+}
+
+/// Resolves the reference body between `&` and `;`.
+fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => {
+            let Some(number) = name.strip_prefix('#') else {
+                return Err(XmlErrorKind::UnknownEntity);
+            };
+            let (digits, radix) = match number.strip_prefix('x') {
+                Some(hex) => (hex, 16),
+                None => (number, 10),
+            };
+            if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+                return Err(XmlErrorKind::InvalidCharacterReference);
+            }
+            u32::from_str_radix(digits, radix)
+                .ok()
+                .and_then(char::from_u32)
+                .filter(|&c| is_xml_char(c))
+                .ok_or(XmlErrorKind::InvalidCharacterReference)
+        }
+    }
+}
+
+/// Appends `raw` (text content without markup) to `out`, normalizing line ends.
+fn push_normalized_eol(out: &mut String, raw: &str) {
+    let mut rest = raw;
+    while let Some(i) = rest.find('\r') {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = &rest[i + 1..];
+        if rest.starts_with('\n') {
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+}
+
+struct Parser<'a, 'l> {
+    input: &'a str,
+    limits: &'l Limits,
+    nodes: Vec<Node<'a>>,
+    attributes: Vec<Attribute<'a>>,
+    declarations: Vec<NamespaceDecl<'a>>,
+    /// Indices into `declarations` of the bindings in scope, innermost last.
+    scope: Vec<u32>,
+    /// Open elements: node index and the scope length to restore on close.
+    open: Vec<(u32, usize)>,
+    /// Text run being accumulated: node offset and content.
+    pending_text: Option<(usize, Cow<'a, str>)>,
+    root: Option<NodeId>,
+    seen_markup: bool,
+}
+
+impl<'a, 'l> Parser<'a, 'l> {
+    fn new(input: &'a str, limits: &'l Limits) -> Self {
+        Self {
+            input,
+            limits,
+            nodes: Vec::with_capacity(input.len() / 24 + 4),
+            attributes: Vec::with_capacity(input.len() / 48 + 4),
+            declarations: vec![NamespaceDecl { prefix: "xml", uri: Cow::Borrowed(XML_NS) }],
+            scope: vec![0],
+            open: Vec::new(),
+            pending_text: None,
+            root: None,
+            seen_markup: false,
+        }
+    }
+
+    /// Byte offset of a sub-slice of the input.
+    fn offset_of(&self, part: &str) -> usize {
+        (part.as_ptr() as usize).saturating_sub(self.input.as_ptr() as usize)
+    }
+
+    fn error(&self, kind: XmlErrorKind, offset: usize) -> XmlError {
+        XmlError { kind, position: position_of(self.input, offset) }
+    }
+
+    fn run(mut self) -> Result<Document<'a>, XmlError> {
+        self.nodes.push(Node { kind: NodeKind::Document, parent: None, subtree_end: 0, offset: 0 });
+        let mut reader = Reader::from_str(self.input);
+        {
+            let config = reader.config_mut();
+            config.check_end_names = true;
+            config.check_comments = true;
+            config.allow_dangling_amp = false;
+            config.allow_unmatched_ends = false;
+            config.expand_empty_elements = false;
+            config.trim_text(false);
+        }
+        loop {
+            let start = offset_usize(reader.buffer_position());
+            let event = match reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    return Err(self.reader_error(&e, offset_usize(reader.error_position()), start));
+                }
+            };
+            let end = offset_usize(reader.buffer_position());
+            let raw = self.input.get(start..end).unwrap_or("");
+            match event {
+                Event::Decl(_) => self.declaration(raw, start)?,
+                Event::DocType(_) => return Err(self.error(XmlErrorKind::DoctypeNotAllowed, start)),
+                Event::Start(_) => self.start_tag(raw, start, false)?,
+                Event::Empty(_) => self.start_tag(raw, start, true)?,
+                Event::End(_) => self.end_tag(start)?,
+                Event::Text(_) => self.text(raw, start)?,
+                Event::CData(_) => self.cdata(raw, start)?,
+                Event::GeneralRef(_) => self.reference(raw, start)?,
+                Event::Comment(_) => self.comment(raw, start)?,
+                Event::PI(_) => self.processing_instruction(raw, start)?,
+                Event::Eof => break,
+            }
+            self.seen_markup = true;
+        }
+        if !self.open.is_empty() {
+            return Err(self.error(XmlErrorKind::UnclosedElement, self.input.len()));
+        }
+        let Some(root) = self.root else {
+            return Err(self.error(XmlErrorKind::NoRootElement, self.input.len()));
+        };
+        let total = u32::try_from(self.nodes.len()).map_err(|_| self.error(XmlErrorKind::NodeLimit, 0))?;
+        self.nodes[0].subtree_end = total;
+        let ids = self.index_ids()?;
+        Ok(Document {
+            input: self.input,
+            nodes: self.nodes,
+            attributes: self.attributes,
+            declarations: self.declarations,
+            ids,
+            root,
+        })
+    }
+
+    fn reader_error(&self, error: &quick_xml::Error, error_offset: usize, start: usize) -> XmlError {
+        use quick_xml::errors::{IllFormedError, SyntaxError};
+        let kind = match error {
+            quick_xml::Error::IllFormed(
+                IllFormedError::MismatchedEndTag { .. } | IllFormedError::UnmatchedEndTag(_),
+            ) => XmlErrorKind::MismatchedTag,
+            quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => XmlErrorKind::UnclosedElement,
+            quick_xml::Error::IllFormed(IllFormedError::DoubleHyphenInComment) => {
+                XmlErrorKind::Syntax("'--' inside a comment")
+            }
+            quick_xml::Error::Syntax(SyntaxError::UnclosedDoctype) => XmlErrorKind::DoctypeNotAllowed,
+            quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
+                XmlErrorKind::Syntax("'&' without a reference")
+            }
+            quick_xml::Error::Syntax(_) => XmlErrorKind::Syntax("malformed markup"),
+            _ => XmlErrorKind::Syntax("malformed markup"),
+        };
+        let at = if error_offset >= start && error_offset <= self.input.len() { error_offset } else { start };
+        self.error(kind, at)
+    }
+
+    fn declaration(&mut self, raw: &str, start: usize) -> Result<(), XmlError> {
+        if start != 0 || self.seen_markup {
+            return Err(self.error(XmlErrorKind::XmlDeclaration, start));
+        }
+        // `<?xml` S attributes `?>`: reuse the attribute grammar.
+        let body = raw.strip_prefix("<?xml").and_then(|r| r.strip_suffix("?>"));
+        let Some(body) = body else {
+            return Err(self.error(XmlErrorKind::XmlDeclaration, start));
+        };
+        let mut pairs = Vec::new();
+        self.scan_attributes(body, start + 5, &mut pairs)?;
+        let mut seen_version = false;
+        for (i, (name, value, offset)) in pairs.iter().enumerate() {
+            let ok = match (i, *name) {
+                (0, "version") => {
+                    seen_version = true;
+                    *value == "1.0"
+                }
+                (_, "encoding") if seen_version => {
+                    if !value.eq_ignore_ascii_case("UTF-8") {
+                        return Err(self.error(XmlErrorKind::Encoding, *offset));
+                    }
+                    true
+                }
+                (_, "standalone") if seen_version => matches!(*value, "yes" | "no"),
+                _ => false,
+            };
+            if !ok {
+                return Err(self.error(XmlErrorKind::XmlDeclaration, *offset));
+            }
+        }
+        if !seen_version {
+            return Err(self.error(XmlErrorKind::XmlDeclaration, start));
+        }
+        Ok(())
+    }
+
+    /// Scans `name="value"` pairs of a start tag (or XML declaration) body.
+    /// `base` is the byte offset of `body` in the input. Values are raw.
+    fn scan_attributes(
+        &self,
+        body: &'a str,
+        base: usize,
+        out: &mut Vec<(&'a str, &'a str, usize)>,
+    ) -> Result<(), XmlError> {
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        loop {
+            let ws_start = i;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            if i == bytes.len() {
+                return Ok(());
+            }
+            if i == ws_start {
+                return Err(
+                    self.error(XmlErrorKind::Syntax("attributes must be separated by whitespace"), base + i)
+                );
+            }
+            let name_start = i;
+            while i < bytes.len() && !matches!(bytes[i], b'=' | b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            let name = &body[name_start..i];
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            if bytes.get(i) != Some(&b'=') {
+                return Err(self.error(XmlErrorKind::Syntax("attribute without a value"), base + name_start));
+            }
+            i += 1;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            let quote = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                _ => {
+                    return Err(self.error(XmlErrorKind::Syntax("attribute value must be quoted"), base + i));
+                }
+            };
+            let value_start = i + 1;
+            let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
+                return Err(self.error(XmlErrorKind::Syntax("unterminated attribute value"), base + i));
+            };
+            let value = &body[value_start..value_start + len];
+            if value.len() > self.limits.max_attribute_value_bytes {
+                return Err(self.error(XmlErrorKind::AttributeValueLimit, base + value_start));
+            }
+            out.push((name, value, base + name_start));
+            if out.len() > self.limits.max_attributes_per_element {
+                return Err(self.error(XmlErrorKind::AttributeLimit, base + name_start));
+            }
+            i = value_start + len + 1;
+        }
+    }
+
+    /// Resolves references and normalizes whitespace in a raw attribute value.
+    fn attribute_value(&self, raw: &'a str, offset: usize) -> Result<Cow<'a, str>, XmlError> {
+        if let Some(i) = raw.find('<') {
+            return Err(self.error(XmlErrorKind::LessThanInAttribute, offset + i));
+        }
+        if !raw.contains(['&', '\t', '\n', '\r']) {
+            return Ok(Cow::Borrowed(raw));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        let mut consumed = 0;
+        while let Some(i) = rest.find(['&', '\t', '\n', '\r']) {
+            out.push_str(&rest[..i]);
+            let b = rest.as_bytes()[i];
+            if b == b'&' {
+                let Some(semi) = rest[i..].find(';') else {
+                    return Err(
+                        self.error(XmlErrorKind::Syntax("'&' without a reference"), offset + consumed + i)
+                    );
+                };
+                let c = resolve_reference(&rest[i + 1..i + semi])
+                    .map_err(|kind| self.error(kind, offset + consumed + i))?;
+                out.push(c);
+                consumed += i + semi + 1;
+                rest = &rest[i + semi + 1..];
+            } else {
+                // Line-end normalization then attribute-value normalization:
+                // CRLF becomes one space, any other TAB/LF/CR a space each.
+                out.push(' ');
+                let skip = if b == b'\r' && rest.as_bytes().get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                consumed += i + skip;
+                rest = &rest[i + skip..];
+            }
+        }
+        out.push_str(rest);
+        Ok(Cow::Owned(out))
+    }
+
+    fn check_node_budget(&self, offset: usize) -> Result<(), XmlError> {
+        if self.nodes.len() >= self.limits.max_nodes {
+            return Err(self.error(XmlErrorKind::NodeLimit, offset));
+        }
+        Ok(())
+    }
+
+    fn push_node(&mut self, kind: NodeKind<'a>, offset: usize) -> Result<u32, XmlError> {
+        self.check_node_budget(offset)?;
+        let index =
+            u32::try_from(self.nodes.len()).map_err(|_| self.error(XmlErrorKind::NodeLimit, offset))?;
+        let parent = self.open.last().map_or(NodeId::DOCUMENT, |&(i, _)| NodeId(i));
+        self.nodes.push(Node {
+            kind,
+            parent: Some(parent),
+            subtree_end: index + 1,
+            offset: offset_u32(offset),
+        });
+        Ok(index)
+    }
+
+    fn flush_text(&mut self) -> Result<(), XmlError> {
+        if let Some((offset, text)) = self.pending_text.take() {
+            self.push_node(NodeKind::Text(text), offset)?;
+        }
+        Ok(())
+    }
+
+    /// Adds character data to the current text run (inside the root only).
+    fn append_text(&mut self, text: Cow<'a, str>, offset: usize) {
+        match &mut self.pending_text {
+            None => self.pending_text = Some((offset, text)),
+            Some((_, acc)) => acc.to_mut().push_str(&text),
+        }
+    }
+
+    fn text(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
+        if self.open.is_empty() {
+            if let Some(i) = raw.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) {
+                return Err(self.error(XmlErrorKind::TextOutsideRoot, start + i));
+            }
+            return Ok(());
+        }
+        if let Some(i) = raw.find("]]>") {
+            return Err(self.error(XmlErrorKind::CdataEndInText, start + i));
+        }
+        let text = if raw.contains('\r') {
+            let mut s = String::with_capacity(raw.len());
+            push_normalized_eol(&mut s, raw);
+            Cow::Owned(s)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        self.append_text(text, start);
+        Ok(())
+    }
+
+    fn cdata(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
+        if self.open.is_empty() {
+            return Err(self.error(XmlErrorKind::TextOutsideRoot, start));
+        }
+        let content = raw
+            .strip_prefix("<![CDATA[")
+            .and_then(|r| r.strip_suffix("]]>"))
+            .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed CDATA section"), start))?;
+        let text = if content.contains('\r') {
+            let mut s = String::with_capacity(content.len());
+            push_normalized_eol(&mut s, content);
+            Cow::Owned(s)
+        } else {
+            Cow::Borrowed(content)
+        };
+        self.append_text(text, start);
+        Ok(())
+    }
+
+    fn reference(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
+        if self.open.is_empty() {
+            return Err(self.error(XmlErrorKind::TextOutsideRoot, start));
+        }
+        let name = raw
+            .strip_prefix('&')
+            .and_then(|r| r.strip_suffix(';'))
+            .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed reference"), start))?;
+        let c = resolve_reference(name).map_err(|kind| self.error(kind, start))?;
+        self.append_text(Cow::Owned(c.to_string()), start);
+        Ok(())
+    }
+
+    fn comment(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
+        self.flush_text()?;
+        let content = raw
+            .strip_prefix("<!--")
+            .and_then(|r| r.strip_suffix("-->"))
+            .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed comment"), start))?;
+        if content.contains("--") || content.ends_with('-') {
+            return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), start));
+        }
+        if content.contains('\r') {
+            // Line ends inside comments would need normalizing for c14n; no real
+            // SAML producer writes CR there, so refuse rather than carry a copy.
+            return Err(self.error(XmlErrorKind::Syntax("carriage return inside a comment"), start));
+        }
+        self.push_node(NodeKind::Comment(content), start)?;
+        Ok(())
+    }
+
+    fn processing_instruction(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
+        self.flush_text()?;
+        let body = raw
+            .strip_prefix("<?")
+            .and_then(|r| r.strip_suffix("?>"))
+            .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed processing instruction"), start))?;
+        let split = body.find([' ', '\t', '\n', '\r']).unwrap_or(body.len());
+        let target = &body[..split];
+        let data = body[split..].trim_start_matches([' ', '\t', '\n', '\r']);
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.error(XmlErrorKind::XmlDeclaration, start));
+        }
+        if !is_ncname(target) {
+            return Err(self.error(XmlErrorKind::InvalidName, start + 2));
+        }
+        if data.contains('\r') {
+            return Err(
+                self.error(XmlErrorKind::Syntax("carriage return inside a processing instruction"), start)
+            );
+        }
+        self.push_node(NodeKind::ProcessingInstruction { target, data }, start)?;
+        Ok(())
+    }
+
+    fn start_tag(&mut self, raw: &'a str, start: usize, empty: bool) -> Result<(), XmlError> {
+        self.flush_text()?;
+        if self.open.is_empty() && self.root.is_some() {
+            return Err(self.error(XmlErrorKind::MultipleRootElements, start));
+        }
+        if self.open.len() >= self.limits.max_depth {
+            return Err(self.error(XmlErrorKind::DepthLimit, start));
+        }
+        let inner = raw.strip_prefix('<').and_then(|r| r.strip_suffix('>'));
+        let inner = match (inner, empty) {
+            (Some(i), true) => i.strip_suffix('/'),
+            (i, false) => i,
+            (None, true) => None,
+        };
+        let Some(inner) = inner else {
+            return Err(self.error(XmlErrorKind::Syntax("malformed start tag"), start));
+        };
+        let name_len = inner.find([' ', '\t', '\n', '\r']).unwrap_or(inner.len());
+        let qname = &inner[..name_len];
+        let Some((prefix, _)) = split_qname(qname) else {
+            return Err(self.error(XmlErrorKind::InvalidName, start + 1));
+        };
+
+        let mut raw_attributes = Vec::new();
+        self.scan_attributes(&inner[name_len..], start + 1 + name_len, &mut raw_attributes)?;
+
+        // Namespace declarations first: they are in scope for the element's own
+        // name and attributes.
+        let scope_mark = self.scope.len();
+        let decl_start = self.declarations.len();
+        for &(name, value, offset) in &raw_attributes {
+            let declared = if name == "xmlns" { Some("") } else { name.strip_prefix("xmlns:") };
+            let Some(declared) = declared else { continue };
+            if !declared.is_empty() && !is_ncname(declared) {
+                return Err(self.error(XmlErrorKind::InvalidName, offset));
+            }
+            let uri = self.attribute_value(value, self.offset_of(value))?;
+            self.check_declaration(declared, &uri, offset)?;
+            if self.declarations[decl_start..].iter().any(|d| d.prefix == declared) {
+                return Err(self.error(XmlErrorKind::DuplicateAttribute, offset));
+            }
+            if self.declarations.len() - 1 >= self.limits.max_namespace_declarations {
+                return Err(self.error(XmlErrorKind::NamespaceLimit, offset));
+            }
+            let index = u32::try_from(self.declarations.len())
+                .map_err(|_| self.error(XmlErrorKind::NamespaceLimit, offset))?;
+            self.declarations.push(NamespaceDecl { prefix: declared, uri });
+            self.scope.push(index);
+        }
+        let decl_end = self.declarations.len();
+
+        let namespace =
+            self.resolve(prefix, true).ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, start + 1))?;
+
+        let attr_start = self.attributes.len();
+        for &(name, value, offset) in &raw_attributes {
+            if name == "xmlns" || name.starts_with("xmlns:") {
+                continue;
+            }
+            let Some((prefix, local)) = split_qname(name) else {
+                return Err(self.error(XmlErrorKind::InvalidName, offset));
+            };
+            // Unprefixed attributes are in no namespace, whatever the default.
+            let namespace = if prefix.is_empty() {
+                None
+            } else {
+                Some(
+                    self.resolve(prefix, false)
+                        .flatten()
+                        .ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, offset))?,
+                )
+            };
+            let value = self.attribute_value(value, self.offset_of(value))?;
+            self.attributes.push(Attribute { prefix, local, namespace, value, offset: offset_u32(offset) });
+        }
+        self.check_unique_attributes(attr_start)?;
+
+        let element = Element {
+            name_start: offset_u32(start + 1),
+            prefix_len: offset_u32(prefix.len()),
+            name_len: offset_u32(name_len),
+            namespace,
+            attributes: (offset_u32(attr_start), offset_u32(self.attributes.len())),
+            declarations: (offset_u32(decl_start), offset_u32(decl_end)),
+        };
+        let index = self.push_node(NodeKind::Element(element), start)?;
+        if self.open.is_empty() {
+            self.root = Some(NodeId(index));
+        }
+        if empty {
+            self.scope.truncate(scope_mark);
+        } else {
+            self.open.push((index, scope_mark));
+        }
+        Ok(())
+    }
+
+    fn check_declaration(&self, prefix: &str, uri: &str, offset: usize) -> Result<(), XmlError> {
+        match prefix {
+            "xml" if uri == XML_NS => return Ok(()),
+            "xml" | "xmlns" => return Err(self.error(XmlErrorKind::ReservedNamespace, offset)),
+            _ => {}
+        }
+        if uri == XML_NS || uri == XMLNS_NS {
+            return Err(self.error(XmlErrorKind::ReservedNamespace, offset));
+        }
+        if uri.is_empty() {
+            return if prefix.is_empty() {
+                Ok(())
+            } else {
+                Err(self.error(XmlErrorKind::EmptyPrefixBinding, offset))
+            };
+        }
+        if !is_absolute_uri(uri) {
+            return Err(self.error(XmlErrorKind::RelativeNamespaceUri, offset));
+        }
+        Ok(())
+    }
+
+    /// The binding of `prefix` in scope. Outer `None`: unbound. For the default
+    /// namespace (empty prefix) an unbound or `xmlns=""` default resolves to
+    /// `Some(None)`, meaning "no namespace".
+    fn resolve(&self, prefix: &str, _element: bool) -> Option<Option<NsIndex>> {
+        for &index in self.scope.iter().rev() {
+            let decl = &self.declarations[index as usize];
+            if decl.prefix == prefix {
+                return Some(if decl.uri.is_empty() { None } else { Some(NsIndex(index)) });
+            }
+        }
+        prefix.is_empty().then_some(None)
+    }
+
+    fn check_unique_attributes(&self, from: usize) -> Result<(), XmlError> {
+        let list = &self.attributes[from..];
+        for (i, a) in list.iter().enumerate() {
+            let a_ns = a.namespace.map(|NsIndex(n)| self.declarations[n as usize].uri.as_ref());
+            for b in &list[..i] {
+                let b_ns = b.namespace.map(|NsIndex(n)| self.declarations[n as usize].uri.as_ref());
+                if a.local == b.local && a_ns == b_ns {
+                    return Err(self.error(XmlErrorKind::DuplicateAttribute, a.offset as usize));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<(), XmlError> {
+        self.flush_text()?;
+        // quick-xml has already matched the end name against the start name.
+        let Some((index, scope_mark)) = self.open.pop() else {
+            return Err(self.error(XmlErrorKind::MismatchedTag, start));
+        };
+        self.scope.truncate(scope_mark);
+        let end = offset_u32(self.nodes.len());
+        self.nodes[index as usize].subtree_end = end;
+        Ok(())
+    }
+
+    fn index_ids(&self) -> Result<Vec<(u32, NodeId)>, XmlError> {
+        let mut ids = Vec::new();
+        for (node_index, node) in self.nodes.iter().enumerate() {
+            if let NodeKind::Element(element) = &node.kind {
+                for a in element.attributes.0..element.attributes.1 {
+                    if self.attributes[a as usize].local == "ID" {
+                        ids.push((a, NodeId(offset_u32(node_index))));
+                    }
+                }
+            }
+        }
+        ids.sort_by(|(a, _), (b, _)| {
+            self.attributes[*a as usize].value.cmp(&self.attributes[*b as usize].value)
+        });
+        for pair in ids.windows(2) {
+            let (first, second) =
+                (&self.attributes[pair[0].0 as usize], &self.attributes[pair[1].0 as usize]);
+            if first.value == second.value {
+                let offset = first.offset.max(second.offset) as usize;
+                return Err(self.error(XmlErrorKind::DuplicateId, offset));
+            }
+        }
+        Ok(ids)
+    }
+}
+
+fn offset_usize(position: u64) -> usize {
+    usize::try_from(position).unwrap_or(usize::MAX)
+}
+
+/// Offsets and counts fit in u32 because inputs are bounded by
+/// `Limits::max_input_bytes`, which `parse_with_limits` checks first.
+fn offset_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(input: &str) -> String {
+        match parse(input.as_bytes()) {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.kind().to_string(),
+        }
+    }
+
+    #[test]
+    fn text_is_concatenated_across_cdata_and_references() {
+        let doc = parse(b"<a>x&amp;<![CDATA[<y>]]>&#x41;z</a>").unwrap();
+        assert_eq!(doc.text_content(doc.root()).unwrap(), "x&<y>Az");
+        assert_eq!(doc.children(doc.root()).count(), 1);
+    }
+
+    #[test]
+    fn comment_splits_text_but_content_is_whole() {
+        let doc = parse(b"<a>user@corp.com<!---->.evil.com</a>").unwrap();
+        assert_eq!(doc.children(doc.root()).count(), 3);
+        assert_eq!(doc.text_content(doc.root()).unwrap(), "user@corp.com.evil.com");
+    }
+
+    #[test]
+    fn element_child_makes_text_content_none() {
+        let doc = parse(b"<a>x<b/>y</a>").unwrap();
+        assert!(doc.text_content(doc.root()).is_none());
+    }
+
+    #[test]
+    fn attribute_normalization() {
+        let doc = parse(b"<a b=\"x&#9;y&#xA;z\tt\r\nu\"/>").unwrap();
+        assert_eq!(doc.element(doc.root()).unwrap().attribute("", "b"), Some("x\ty\nz t u"));
+    }
+
+    #[test]
+    fn line_ends_are_normalized_in_text() {
+        let doc = parse(b"<a>1\r\n2\r3</a>").unwrap();
+        assert_eq!(doc.text_content(doc.root()).unwrap(), "1\n2\n3");
+    }
+
+    #[test]
+    fn namespaces_resolve_with_prefix_as_written() {
+        let doc = parse(br#"<p:a xmlns:p="urn:x" xmlns:q="urn:x"><q:b q:c="1" d="2"/></p:a>"#).unwrap();
+        let b = doc.child_elements(doc.root()).next().unwrap();
+        assert_eq!(b.prefix(), "q");
+        assert_eq!(b.namespace(), "urn:x");
+        let attrs: Vec<_> = b.attributes().map(|a| (a.prefix(), a.namespace(), a.value())).collect();
+        assert_eq!(attrs, vec![("q", "urn:x", "1"), ("", "", "2")]);
+    }
+
+    #[test]
+    fn default_namespace_undeclared() {
+        let doc = parse(br#"<a xmlns="urn:x"><b xmlns=""/></a>"#).unwrap();
+        assert_eq!(doc.element(doc.root()).unwrap().namespace(), "urn:x");
+        assert_eq!(doc.child_elements(doc.root()).next().unwrap().namespace(), "");
+    }
+
+    #[test]
+    fn rejections() {
+        let cases = [
+            ("<!DOCTYPE a><a/>", "doctype_not_allowed"),
+            ("<a>&ent;</a>", "unknown_entity"),
+            ("<a b='&ent;'/>", "unknown_entity"),
+            ("<a>&#0;</a>", "invalid_character_reference"),
+            ("<a>&#xD800;</a>", "invalid_character_reference"),
+            ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>", "encoding"),
+            ("<?xml version=\"1.1\"?><a/>", "xml_declaration"),
+            ("<a/> <?xml version=\"1.0\"?>", "xml_declaration"),
+            ("<a/><b/>", "multiple_root_elements"),
+            ("<a/>x", "text_outside_root"),
+            ("<a>", "unclosed_element"),
+            ("<a></b>", "mismatched_tag"),
+            ("</a>", "mismatched_tag"),
+            ("<a b='1' b='2'/>", "duplicate_attribute"),
+            ("<a xmlns:x='urn:u' xmlns:y='urn:u' x:b='1' y:b='2'/>", "duplicate_attribute"),
+            ("<p:a/>", "unbound_prefix"),
+            ("<a p:b='1'/>", "unbound_prefix"),
+            ("<a xmlns:p=''/>", "empty_prefix_binding"),
+            ("<a xmlns:p='1'/>", "relative_namespace_uri"),
+            ("<a xmlns='ns'/>", "relative_namespace_uri"),
+            ("<a xmlns:xml='urn:x'/>", "reserved_namespace"),
+            ("<a xmlns:xmlns='urn:x'/>", "reserved_namespace"),
+            ("<a xmlns:p='http://www.w3.org/XML/1998/namespace'/>", "reserved_namespace"),
+            ("<a>\u{1}</a>", "invalid_character"),
+            ("<a b='<'/>", "less_than_in_attribute"),
+            ("<a>]]></a>", "cdata_end_in_text"),
+            ("", "no_root_element"),
+            ("<a:b:c xmlns:a='urn:a'/>", "invalid_name"),
+            ("<a b='1'c='2'/>", "xml_syntax"),
+            ("<a b=1/>", "xml_syntax"),
+            ("<a ID='x'><b ID='x'/></a>", "duplicate_id"),
+            ("<a xmlns:f='urn:f' ID='x'><b f:ID='x'/></a>", "duplicate_id"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(kind_of(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn error_positions() {
+        let e = parse(b"<a>\n  <b c='<'/>\n</a>").unwrap_err();
+        assert_eq!(e.position(), TextPosition { line: 2, column: 9 });
+        let e = parse(b"<a>\n<!DOCTYPE x>").unwrap_err();
+        assert_eq!(e.position(), TextPosition { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn limits_are_typed_errors() {
+        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let err = parse_with_limits(b"<a><b><c><d/></c></b></a>", &limits).unwrap_err();
+        assert_eq!(err.kind(), "depth_limit");
+        let limits = Limits { max_input_bytes: 4, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<abc/>", &limits).unwrap_err().kind(), "input_too_large");
+        let limits = Limits { max_nodes: 3, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<a><b/><c/></a>", &limits).unwrap_err().kind(), "node_limit");
+        let limits = Limits { max_attributes_per_element: 2, ..Limits::default() };
+        assert_eq!(
+            parse_with_limits(b"<a b='1' c='2' d='3'/>", &limits).unwrap_err().kind(),
+            "attribute_limit"
+        );
+        let limits = Limits { max_attribute_value_bytes: 2, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<a b='123'/>", &limits).unwrap_err().kind(), "attribute_value_limit");
+        let limits = Limits { max_namespace_declarations: 2, ..Limits::default() };
+        let input = b"<a xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c'/>";
+        assert_eq!(parse_with_limits(input, &limits).unwrap_err().kind(), "namespace_limit");
+    }
+
+    #[test]
+    fn bom_and_declaration_accepted() {
+        let doc = parse(b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<a/>").unwrap();
+        assert_eq!(doc.element(doc.root()).unwrap().local_name(), "a");
+        assert_eq!(parse(b"\xFF\xFE<\x00a\x00/\x00>\x00").unwrap_err().kind(), "encoding");
+    }
+}
