@@ -165,11 +165,7 @@ pub fn canonicalize<S: Sink + ?Sized>(
         candidates: Vec::with_capacity(8),
         sorted_attributes: Vec::with_capacity(16),
     };
-    if apex == NodeId::DOCUMENT {
-        writer.document(options.omit)
-    } else {
-        writer.subtree(apex, options.omit)
-    }
+    if apex == NodeId::DOCUMENT { writer.document(options.omit) } else { writer.subtree(apex, options.omit) }
 }
 
 /// Canonicalizes into a new vector (for tooling and tests; the signature stage
@@ -417,7 +413,8 @@ mod tests {
 
     #[test]
     fn namespaces_are_pushed_down_to_first_use() {
-        let input = r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:u="urn:unused"><a:x ID="1"><y a:k="v"/></a:x></r>"#;
+        let input =
+            r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:u="urn:unused"><a:x ID="1"><y a:k="v"/></a:x></r>"#;
         assert_eq!(
             c14n_id(input, "1", &Options::default()),
             r#"<a:x xmlns:a="urn:a" ID="1"><y xmlns="urn:d" a:k="v"></y></a:x>"#

@@ -1,0 +1,71 @@
+//! Shared helpers for integration tests: locating the third-party vectors
+//! (never copied into the repository) and decoding them.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+
+/// The vectors directory from `SAMLGUARD_VECTORS`, or `None` (after saying the
+/// test was skipped) when the variable is unset. When it is set, a missing
+/// directory or manifest fails the test: CI must not silently skip.
+pub fn vectors_dir(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("SAMLGUARD_VECTORS") {
+        None => {
+            eprintln!("{test}: skipped (SAMLGUARD_VECTORS is not set)");
+            None
+        }
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            assert!(
+                dir.join("manifest.json").is_file(),
+                "SAMLGUARD_VECTORS={} but manifest.json is missing there",
+                dir.display()
+            );
+            Some(dir)
+        }
+    }
+}
+
+/// The parsed `manifest.json`.
+pub fn manifest(dir: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).expect("read manifest.json");
+    serde_json::from_str(&text).expect("parse manifest.json")
+}
+
+/// Reads a vector file, must exist.
+pub fn read(dir: &Path, rel: &str) -> Vec<u8> {
+    let path = dir.join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("vector {} is missing: {e}", path.display()))
+}
+
+/// The XML bytes of a manifest entry, decoded per its `encoding` field.
+/// `None` for encodings these tests do not handle (raw DEFLATE).
+pub fn document_bytes(dir: &Path, entry: &serde_json::Value) -> Option<Vec<u8>> {
+    let rel = entry["file"].as_str().or_else(|| entry["dest"].as_str())?;
+    let raw = read(dir, rel);
+    match entry["encoding"].as_str() {
+        None | Some("xml") => Some(raw),
+        Some("base64") | Some("base64+BOM") => {
+            let raw = raw.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(raw);
+            let text: Vec<u8> = raw.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(&text)
+                .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text.trim_ascii_end()))
+                .unwrap_or_else(|e| panic!("{rel}: base64: {e}"));
+            Some(decoded)
+        }
+        Some(_) => None,
+    }
+}
+
+/// Path of a manifest entry relative to the vectors directory.
+pub fn entry_file(entry: &serde_json::Value) -> String {
+    entry["file"].as_str().or_else(|| entry["dest"].as_str()).unwrap_or_default().to_string()
+}
+
+/// The repository's own generated fixtures.
+pub fn testdata(rel: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {} is missing: {e}", path.display()))
+}
