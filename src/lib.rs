@@ -3,4 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod c14n;
+pub mod dsig;
+pub mod input;
+pub mod metadata;
 pub mod xml;

@@ -69,3 +69,44 @@ pub fn testdata(rel: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {} is missing: {e}", path.display()))
 }
+
+/// The pinned keys named by a manifest trust entry (`path`, `path#i`), or
+/// `None` for trust that is not a pinned certificate (KeyValue in the
+/// document, HMAC keys, bare RSA public keys).
+pub fn trusted_keys(dir: &Path, spec: &str) -> Option<Vec<samlguard::dsig::PublicKey>> {
+    use samlguard::dsig::PublicKey;
+    use samlguard::metadata::{IdpTrust, MetadataOptions};
+    let (rel, index) = match spec.split_once('#') {
+        Some((rel, i)) => (rel, Some(i.parse::<usize>().ok()?)),
+        None => (spec, None),
+    };
+    if !dir.join(rel).is_file() {
+        return None;
+    }
+    let bytes = read(dir, rel);
+    let keys = if rel.ends_with(".xml") {
+        match IdpTrust::from_metadata(&bytes, &MetadataOptions::default()) {
+            Ok(trust) => trust.keys().to_vec(),
+            // A bare ds:KeyInfo document: take its certificates.
+            Err(_) => {
+                let doc = samlguard::xml::parse(&bytes).ok()?;
+                doc.descendants(samlguard::xml::NodeId::DOCUMENT)
+                    .filter(|&n| doc.element(n).is_some_and(|e| e.local_name() == "X509Certificate"))
+                    .filter_map(|n| {
+                        let text: String = doc.text_content(n)?.split_whitespace().collect();
+                        let der = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+                        PublicKey::from_certificate_der(&der).ok()
+                    })
+                    .collect()
+            }
+        }
+    } else if rel.ends_with(".der") {
+        vec![PublicKey::from_certificate_der(&bytes).ok()?]
+    } else {
+        PublicKey::from_pem(&bytes).ok()?
+    };
+    match index {
+        Some(i) => keys.get(i).cloned().map(|k| vec![k]),
+        None => (!keys.is_empty()).then_some(keys),
+    }
+}
