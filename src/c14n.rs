@@ -143,10 +143,10 @@ pub fn canonicalize<S: Sink + ?Sized>(
     if apex != NodeId::DOCUMENT && doc.element(apex).is_none() {
         return Err(C14nError::NotAnElement);
     }
-    if let Some(omit) = options.omit {
-        if omit == apex || doc.element(omit).is_none() || !doc.contains(apex, omit) {
-            return Err(C14nError::OmitOutsideSubtree);
-        }
+    if let Some(omit) = options.omit
+        && (omit == apex || doc.element(omit).is_none() || !doc.contains(apex, omit))
+    {
+        return Err(C14nError::OmitOutsideSubtree);
     }
     let mut inclusive = Vec::with_capacity(options.inclusive_prefixes.len());
     for &prefix in &options.inclusive_prefixes {
@@ -223,9 +223,8 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
     fn subtree(&mut self, apex: NodeId, omit: Option<NodeId>) -> Result<(), C14nError> {
         // Open elements: (id, end of subtree, rendered-stack length to restore).
         let mut open: Vec<(NodeId, NodeId, usize)> = Vec::with_capacity(32);
-        let mut nodes = self.doc.descendants(apex);
         let mut skip_until: Option<NodeId> = None;
-        while let Some(id) = nodes.next() {
+        for id in self.doc.descendants(apex) {
             if let Some(end) = skip_until {
                 if id < end {
                     continue;
@@ -304,10 +303,10 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
         self.candidates.clear();
         for i in 0..self.inclusive.len() {
             let prefix = self.inclusive[i];
-            if let Some(uri) = element.lookup_namespace(prefix) {
-                if prefix != "xml" {
-                    self.consider(prefix, uri);
-                }
+            if let Some(uri) = element.lookup_namespace(prefix)
+                && prefix != "xml"
+            {
+                self.consider(prefix, uri);
             }
         }
         let prefix = element.prefix();

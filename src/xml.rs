@@ -1216,7 +1216,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             if self.declarations[decl_start..].iter().any(|d| d.prefix == declared) {
                 return Err(self.error(XmlErrorKind::DuplicateAttribute, offset));
             }
-            if self.declarations.len() - 1 >= self.limits.max_namespace_declarations {
+            if self.declarations.len() > self.limits.max_namespace_declarations {
                 return Err(self.error(XmlErrorKind::NamespaceLimit, offset));
             }
             let index = u32::try_from(self.declarations.len())

@@ -155,16 +155,26 @@ AWS = "https://aws.amazon.com/SAML/Attributes/"
 CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
 
 
+# Claims Entra adds to every SAML token (they cannot be removed in the portal).
+ENTRA_ALWAYS = [
+    ("http://schemas.microsoft.com/identity/claims/tenantid", [TENANT]),
+    ("http://schemas.microsoft.com/identity/claims/objectidentifier", [guid("user-alice")]),
+    ("http://schemas.microsoft.com/identity/claims/identityprovider", [ISSUER]),
+    ("http://schemas.microsoft.com/claims/authnmethodsreferences",
+     ["http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"]),
+]
+
+
 def attributes(profile, groups, typed):
     """List of (Name, [values]) in the order Entra would send them."""
     if profile == "clientvpn":
-        return [
+        return ENTRA_ALWAYS[:2] + [
             ("memberOf", [guid(f"group-{i}") for i in range(groups)]),
             ("FirstName", ["Alice"]),
             ("LastName", ["Example"]),
-        ]
+        ] + ENTRA_ALWAYS[2:]
     if profile == "aws-console":
-        return [
+        return ENTRA_ALWAYS[:2] + [
             (AWS + "Role", [
                 "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID",
                 "arn:aws:iam::123456789012:saml-provider/EntraID,arn:aws:iam::123456789012:role/ReadOnly",
@@ -173,16 +183,14 @@ def attributes(profile, groups, typed):
             (AWS + "SessionDuration", ["3600"]),
             (AWS + "PrincipalTag:Department", ["Engineering"]),
             (AWS + "TransitiveTagKeys", ["Department"]),
-        ]
-    return [
-        ("http://schemas.microsoft.com/identity/claims/tenantid", [TENANT]),
-        ("http://schemas.microsoft.com/identity/claims/objectidentifier", [guid("user-alice")]),
+        ] + ENTRA_ALWAYS[2:]
+    return ENTRA_ALWAYS[:2] + [
         (CLAIMS + "name", ["alice@example.com"]),
         (CLAIMS + "givenname", ["Alice"]),
         (CLAIMS + "surname", ["Example"]),
         ("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
          [guid(f"group-{i}") for i in range(3)]),
-    ]
+    ] + ENTRA_ALWAYS[2:]
 
 
 def response(profile, groups=20, asig=None, rsig=None, typed=False):
@@ -334,8 +342,18 @@ def metadata(name):
     sig = ""
     if signed:
         sig = std_sig(METADATA_ID)
+    # The WS-Fed RoleDescriptor carries the same signing certs as the
+    # IDPSSODescriptor in real Entra metadata. The negative variants leave them
+    # out so that only the IDPSSODescriptor decides the verdict, except
+    # roledescriptor-keys-only, which checks that WS-Fed keys are not used
+    # for SAML.
+    sts_keys = ""
     if name in ("entra", "entra-tampered", "entra-unsigned"):
         idp_keys = key_descriptor(nxt) + key_descriptor(idp)  # rollover: new key first
+        sts_keys = idp_keys
+    elif name == "roledescriptor-keys-only":
+        idp_keys = ""
+        sts_keys = key_descriptor(nxt) + key_descriptor(idp)
     elif name == "only-encryption-key":
         idp_keys = key_descriptor(idp, use="encryption")
     elif name == "no-use-attribute":
@@ -360,7 +378,6 @@ def metadata(name):
         ])
     endpoint = lambda tag: (f'<fed:{tag}><wsa:EndpointReference xmlns:wsa="{wsa}"><wsa:Address>'
                             f"{LOGIN}/wsfed</wsa:Address></wsa:EndpointReference></fed:{tag}>")
-    sts_keys = key_descriptor(nxt) + key_descriptor(idp)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<EntityDescriptor xmlns="{NS_MD}" ID="{METADATA_ID}" entityID="{ISSUER}">{sig}'
@@ -438,6 +455,12 @@ def edit(op, doc):
             c = "B" if v[i] != "B" else "C"
             return "<SignatureValue>" + v[:i] + c + v[i + 1:] + "</SignatureValue>"
         return sub1(r"<SignatureValue>([^<]*)</SignatureValue>", flip, doc)
+    if op == "tamper-first-signature-value":
+        # Sanity check only: the first SignatureValue in document order.
+        m = re.search(r"<SignatureValue>([^<]*)</SignatureValue>", doc)
+        v = m.group(1)
+        c = "B" if v[10] != "B" else "C"
+        return doc[:m.start(1) + 10] + c + doc[m.start(1) + 11:]
     if op == "tamper-entityid":
         return sub1(r'entityID="https://sts\.windows\.net/6f2a1c1e-',
                     'entityID="https://sts.windows.net/6f2a1c1f-', doc)
@@ -449,8 +472,11 @@ def tidy(doc):
     that one is inside SignedInfo and already signed)."""
     def join(m):
         return m.group(1) + "".join(m.group(2).split()) + m.group(3)
-    return re.sub(r"(<(?:SignatureValue|X509Certificate)>)([^<]*)(</(?:SignatureValue|X509Certificate)>)",
-                  join, doc)
+    doc = re.sub(r"(<(?:SignatureValue|X509Certificate)>)([^<]*)(</(?:SignatureValue|X509Certificate)>)",
+                 join, doc)
+    # xmlsec1 also puts line breaks around the X509Certificate it writes.
+    doc = re.sub(r"<X509Data>\s+<X509Certificate>", "<X509Data><X509Certificate>", doc)
+    return re.sub(r"</X509Certificate>\s+</X509Data>", "</X509Certificate></X509Data>", doc)
 
 
 # ---------------------------------------------------------------------------

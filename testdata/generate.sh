@@ -182,7 +182,7 @@ metadata() {
   echo "metadata/"
   mkdir -p metadata
   local m
-  for m in entra entra-unsigned only-encryption-key no-use-attribute no-keys; do
+  for m in entra entra-unsigned only-encryption-key no-use-attribute no-keys roledescriptor-keys-only; do
     python3 gen.py template "metadata/$m" >"metadata/$m.xml"
   done
   sign metadata/entra.xml "$XP_METADATA" metadata-signer
@@ -191,7 +191,7 @@ metadata() {
   cp metadata/entra.xml metadata/entra-tampered.xml
   python3 gen.py edit tamper-entityid metadata/entra-tampered.xml
   check metadata/entra-tampered.xml "$XP_METADATA" metadata-signer FAIL
-  for m in entra-unsigned only-encryption-key no-use-attribute no-keys; do
+  for m in entra-unsigned only-encryption-key no-use-attribute no-keys roledescriptor-keys-only; do
     xmllint --noout "metadata/$m.xml"
     [[ $(count "metadata/$m.xml" "$XP_METADATA") == 0 ]]
     printf '  %-45s unsigned\n' "metadata/$m.xml"
@@ -361,8 +361,25 @@ dsig() {
   python3 gen.py cases-json "$CASES" >dsig/cases.json
 }
 
+# ---------------------------------------------------------------------------
+# Sanity checks on the checker itself: a pinned key that did not sign must
+# fail, KeyInfo must not be used, and --node-xpath must pick the signature we
+# ask for (not just the first one in the document).
+
+sanity() {
+  echo "sanity checks of the xmlsec1 verification setup"
+  check responses/generic.xml "$XP_ASSERTION" idp-next FAIL
+  check dsig/keyinfo-attacker-cert.xml "$XP_ASSERTION" attacker FAIL
+  local t="$WORK/clientvpn-response-sig-tampered.xml"
+  cp responses/clientvpn.xml "$t"
+  python3 gen.py edit tamper-first-signature-value "$t"   # the Response's
+  check "$t" "$XP_ASSERTION" idp OK
+  check "$t" "$XP_RESPONSE" idp FAIL
+}
+
 make_keys
 metadata
 responses
 dsig
+sanity
 echo "generate.sh: all fixtures generated and checked"
