@@ -653,19 +653,15 @@ impl<'d> Shape<'d> {
             return Err(SignatureError::Position("more than one Signature on one element"));
         }
         for node in doc.descendants(signature).skip(1) {
-            if let Some(e) = doc.element(node) {
-                if e.namespace() == DSIG_NS {
-                    match e.local_name() {
-                        "Object" => return Err(SignatureError::ForbiddenElement("ds:Object")),
-                        "Manifest" => return Err(SignatureError::ForbiddenElement("ds:Manifest")),
-                        "RetrievalMethod" => {
-                            return Err(SignatureError::ForbiddenElement("ds:RetrievalMethod"));
-                        }
-                        "Signature" => return Err(SignatureError::ForbiddenElement("nested ds:Signature")),
-                        _ => {}
-                    }
-                }
-            }
+            let Some(e) = doc.element(node).filter(|e| e.namespace() == DSIG_NS) else { continue };
+            let forbidden = match e.local_name() {
+                "Object" => "ds:Object",
+                "Manifest" => "ds:Manifest",
+                "RetrievalMethod" => "ds:RetrievalMethod",
+                "Signature" => "nested ds:Signature",
+                _ => continue,
+            };
+            return Err(SignatureError::ForbiddenElement(forbidden));
         }
 
         let top = ds_children(doc, signature)?;

@@ -434,10 +434,10 @@ impl<'d, 'a> ElementRef<'d, 'a> {
         }
         let mut current = Some(self.id);
         while let Some(id) = current {
-            if let Some(element) = self.doc.element(id) {
-                if let Some(decl) = element.namespace_declarations().iter().find(|d| d.prefix == prefix) {
-                    return if decl.uri.is_empty() { None } else { Some(decl.uri()) };
-                }
+            if let Some(element) = self.doc.element(id)
+                && let Some(decl) = element.namespace_declarations().iter().find(|d| d.prefix == prefix)
+            {
+                return if decl.uri.is_empty() { None } else { Some(decl.uri()) };
             }
             current = self.doc.nodes[id.index()].parent;
         }
@@ -984,11 +984,8 @@ impl<'a, 'l> Parser<'a, 'l> {
             while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
                 i += 1;
             }
-            let quote = match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => q,
-                _ => {
-                    return Err(self.error(XmlErrorKind::Syntax("attribute value must be quoted"), base + i));
-                }
+            let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) else {
+                return Err(self.error(XmlErrorKind::Syntax("attribute value must be quoted"), base + i));
             };
             let value_start = i + 1;
             let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
