@@ -16,7 +16,7 @@
 //! let xml = std::fs::read("FederationMetadata.xml")?;
 //! // Verify the metadata's own signature with a certificate obtained out of band:
 //! let signer = PublicKey::from_pem(&std::fs::read("metadata-signer.pem")?)?;
-//! let trust = IdpTrust::from_metadata(&xml, &MetadataOptions { metadata_signing_keys: signer, ..Default::default() })?;
+//! let trust = IdpTrust::from_metadata(&xml, &MetadataOptions::default().with_signing_keys(signer))?;
 //! println!("{} with {} signing keys", trust.entity_id(), trust.keys().len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -98,6 +98,20 @@ pub struct MetadataOptions {
     pub entity_id: Option<String>,
     /// Algorithms accepted for the metadata signature.
     pub algorithms: Algorithms,
+}
+
+impl MetadataOptions {
+    /// Requires the metadata's own signature to verify under one of `keys`.
+    pub fn with_signing_keys(mut self, keys: Vec<PublicKey>) -> Self {
+        self.metadata_signing_keys = keys;
+        self
+    }
+
+    /// Selects the entity with this ID from an EntitiesDescriptor.
+    pub fn with_entity_id(mut self, entity_id: impl Into<String>) -> Self {
+        self.entity_id = Some(entity_id.into());
+        self
+    }
 }
 
 /// An identity provider: its entity ID (the expected `Issuer`) and its pinned

@@ -277,7 +277,7 @@ dsig() {
     "Signature inside the Assertion references the Response (#R), not its parent"
 
   build dsig/signature-not-child idp
-  case_row dsig/signature-not-child "$XP_RESPONSE" idp OK signature_position \
+  case_row dsig/signature-not-child "$XP_RESPONSE" idp OK reference_uri \
     "Signature is a child of the Response but references the Assertion (#A)"
 
   build dsig/xpath-transform idp

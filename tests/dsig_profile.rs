@@ -1,0 +1,322 @@
+//! The SAML signature profile, rule by rule, on fixtures signed by xmlsec1
+//! (`testdata/dsig`, `testdata/responses`) and on targeted mutations of them.
+//! Each refused case asserts the exact error kind, so removing a rule turns
+//! the case into an acceptance or into a different kind, and the test fails.
+
+mod common;
+
+use samlguard::dsig::{self, Algorithms, PublicKey, SignatureError};
+use samlguard::metadata::{IdpTrust, MetadataOptions};
+use samlguard::xml::{self, NodeId};
+
+const ASSERTION_ID: &str = "_a8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c";
+
+fn key(name: &str) -> Vec<PublicKey> {
+    PublicKey::from_pem(&common::testdata(&format!("keys/{name}.crt"))).unwrap()
+}
+
+/// Verifies every ds:Signature of the document: the first error, or the
+/// verified proofs.
+fn verify_all(
+    bytes: &[u8],
+    keys: &[PublicKey],
+    algorithms: Algorithms,
+) -> Result<Vec<dsig::VerifiedSignature>, SignatureError> {
+    let doc = xml::parse(bytes).expect("fixture parses");
+    let signatures = dsig::all_signatures(&doc);
+    assert!(!signatures.is_empty(), "fixture has a signature");
+    signatures.into_iter().map(|s| dsig::verify(&doc, s, keys, algorithms)).collect()
+}
+
+fn kind(result: &Result<Vec<dsig::VerifiedSignature>, SignatureError>) -> &'static str {
+    match result {
+        Ok(_) => "valid",
+        Err(e) => e.kind(),
+    }
+}
+
+#[test]
+fn signature_profile_cases_signed_by_xmlsec1() {
+    let cases: Vec<serde_json::Value> = serde_json::from_slice(&common::testdata("dsig/cases.json")).unwrap();
+    assert!(cases.len() >= 20);
+    let mut failures = Vec::new();
+    for case in &cases {
+        let file = case["file"].as_str().unwrap();
+        let expected = case["expect"].as_str().unwrap();
+        let result = verify_all(&common::testdata(&format!("dsig/{file}")), &key("idp"), Algorithms::STRICT);
+        if kind(&result) != expected {
+            failures.push(format!(
+                "{file} ({}): expected {expected}, got {:?}",
+                case["rule"],
+                result.map(|_| "valid")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The profile cases that xmlsec1 itself accepts are the ones where only our
+/// rules stand between the attacker and acceptance.
+#[test]
+fn profile_rules_refuse_what_libxmlsec1_accepts() {
+    let cases: Vec<serde_json::Value> = serde_json::from_slice(&common::testdata("dsig/cases.json")).unwrap();
+    let refused: Vec<&str> = cases
+        .iter()
+        .filter(|c| c["xmlsec1"] == "OK" && c["expect"] != "valid")
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    assert!(refused.len() >= 12, "{refused:?}");
+}
+
+#[test]
+fn algorithms() {
+    let cases: &[(&str, &str, Algorithms, &str)] = &[
+        ("generic.xml", "idp", Algorithms::STRICT, "valid"),
+        ("generic-rsa-sha384.xml", "idp", Algorithms::STRICT, "valid"),
+        ("generic-rsa-sha512.xml", "idp", Algorithms::STRICT, "valid"),
+        ("generic-rsa3072.xml", "rsa3072", Algorithms::STRICT, "valid"),
+        ("generic-ecdsa-sha256.xml", "ec-p256", Algorithms::STRICT, "valid"),
+        // ecdsa-sha384 needs a P-384 key; the fixture used P-256.
+        ("generic-ecdsa-sha384.xml", "ec-p256", Algorithms::STRICT, "algorithm_key_mismatch"),
+        ("generic-ecdsa-sha256.xml", "idp", Algorithms::STRICT, "algorithm_key_mismatch"),
+        ("generic.xml", "ec-p256", Algorithms::STRICT, "algorithm_key_mismatch"),
+        ("generic-rsa-sha1.xml", "legacy1024", Algorithms::STRICT, "sha1_not_allowed"),
+        ("generic-rsa-sha1.xml", "legacy1024", Algorithms::ALLOW_SHA1, "valid"),
+        ("generic-rsa-sha1-2048.xml", "idp", Algorithms::STRICT, "sha1_not_allowed"),
+        ("generic-rsa-sha1-2048.xml", "idp", Algorithms::ALLOW_SHA1, "valid"),
+        ("generic-sha256-digest-sha1.xml", "idp", Algorithms::STRICT, "sha1_not_allowed"),
+        ("generic-sha256-digest-sha1.xml", "idp", Algorithms::ALLOW_SHA1, "valid"),
+        ("generic-rsa1024-sha256.xml", "legacy1024", Algorithms::ALLOW_SHA1, "key_too_small"),
+        ("generic-hmac.xml", "idp", Algorithms::ALLOW_SHA1, "unsupported_algorithm"),
+        ("generic-inclusive-namespaces.xml", "idp", Algorithms::STRICT, "valid"),
+        ("generic-with-comments.xml", "idp", Algorithms::STRICT, "valid"),
+    ];
+    let mut failures = Vec::new();
+    for &(file, signer, algorithms, expected) in cases {
+        let result = verify_all(&common::testdata(&format!("responses/{file}")), &key(signer), algorithms);
+        if kind(&result) != expected {
+            failures
+                .push(format!("{file} with {signer} {algorithms:?}: expected {expected}, got {result:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn keys_come_only_from_configuration() {
+    let trust = IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &MetadataOptions::default())
+        .unwrap();
+    // Rollover: both pinned keys are tried; the one that verified is reported.
+    let proofs =
+        verify_all(&common::testdata("responses/clientvpn-next-key.xml"), trust.keys(), Algorithms::STRICT)
+            .unwrap();
+    assert!(proofs.iter().all(|p| trust.keys()[p.key_index()] == key("idp-next")[0]));
+    let proofs =
+        verify_all(&common::testdata("responses/clientvpn.xml"), trust.keys(), Algorithms::STRICT).unwrap();
+    assert!(proofs.iter().all(|p| trust.keys()[p.key_index()] == key("idp")[0]));
+    // A new key the metadata does not know yet.
+    let result =
+        verify_all(&common::testdata("responses/clientvpn-next-key.xml"), &key("idp"), Algorithms::STRICT);
+    assert_eq!(kind(&result), "unknown_signing_key");
+    // An attacker's own certificate in KeyInfo is never trusted.
+    let result = verify_all(
+        &common::testdata("responses/clientvpn-attacker-key.xml"),
+        trust.keys(),
+        Algorithms::STRICT,
+    );
+    assert_eq!(kind(&result), "unknown_signing_key");
+    // The attacker's signature with the IdP's certificate copied into KeyInfo.
+    let attacker = String::from_utf8(common::testdata("responses/clientvpn-attacker-key.xml")).unwrap();
+    let idp_b64 = pem_body("idp");
+    let forged = replace_between(&attacker, "<X509Certificate>", "</X509Certificate>", &idp_b64);
+    assert_eq!(kind(&verify_all(forged.as_bytes(), trust.keys(), Algorithms::STRICT)), "signature_invalid");
+    assert_eq!(kind(&verify_all(forged.as_bytes(), &[], Algorithms::STRICT)), "no_signing_key");
+}
+
+fn pem_body(name: &str) -> String {
+    let pem = String::from_utf8(common::testdata(&format!("keys/{name}.crt"))).unwrap();
+    pem.lines().filter(|l| !l.starts_with("-----")).collect()
+}
+
+/// Replaces the text between every `open`…`close` pair.
+fn replace_between(text: &str, open: &str, close: &str, with: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        let j = rest[i..].find(close).unwrap() + i;
+        out.push_str(&rest[..i + open.len()]);
+        out.push_str(with);
+        rest = &rest[j..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Applies one textual edit to the assertion-only signed `generic.xml`-style
+/// fixture and returns the kind of the first signature error.
+fn mutated(edit: impl Fn(&str) -> String) -> &'static str {
+    let original = String::from_utf8(common::testdata("dsig/no-keyinfo.xml")).unwrap();
+    assert_eq!(kind(&verify_all(original.as_bytes(), &key("idp"), Algorithms::STRICT)), "valid");
+    let changed = edit(&original);
+    assert_ne!(changed, original, "the edit must apply");
+    kind(&verify_all(changed.as_bytes(), &key("idp"), Algorithms::STRICT))
+}
+
+fn once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from:?} occurs once");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn mutations_of_a_valid_signature() {
+    // Unsigned parts of the Signature (SignatureValue, KeyInfo) can be
+    // duplicated without breaking the cryptography: only the shape rule stops them.
+    assert_eq!(
+        mutated(|t| {
+            let v = &t[t.find("<SignatureValue>").unwrap()..t.find("</SignatureValue>").unwrap() + 17];
+            once(t, v, &format!("{v}{v}"))
+        }),
+        "malformed_signature"
+    );
+    assert_eq!(
+        mutated(|t| once(t, "</SignatureValue>", "</SignatureValue><KeyInfo/><KeyInfo/>")),
+        "malformed_signature"
+    );
+    assert_eq!(mutated(|t| once(t, "</SignatureValue>", "</SignatureValue><Object/>")), "forbidden_element");
+    assert_eq!(
+        mutated(|t| once(t, "</SignatureValue>", "</SignatureValue><KeyInfo><Signature/></KeyInfo>")),
+        "forbidden_element"
+    );
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            "</SignatureValue>",
+            "</SignatureValue><KeyInfo><RetrievalMethod URI=\"#x\"/></KeyInfo>"
+        )),
+        "forbidden_element"
+    );
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            "</SignatureValue>",
+            "</SignatureValue><KeyInfo><X509Data><X509Certificate>AAAA<!---->AAAA</X509Certificate></X509Data></KeyInfo>"
+        )),
+        "crypto_text"
+    );
+    assert_eq!(mutated(|t| once(t, "<SignatureValue>", "<SignatureValue><b/>")), "malformed_signature");
+    assert_eq!(mutated(|t| once(t, "<SignatureValue>", "<SignatureValue>!")), "invalid_base64");
+    assert_eq!(mutated(|t| once(t, "</SignatureValue>", "</SignatureValue>text")), "malformed_signature");
+    // A second Signature on the same element, and a Signature elsewhere.
+    assert_eq!(
+        mutated(|t| {
+            let start = t.find("<Signature ").unwrap();
+            let end = t.find("</Signature>").unwrap() + "</Signature>".len();
+            once(t, &t[start..end], &format!("{}{}", &t[start..end], &t[start..end]))
+        }),
+        "signature_position"
+    );
+    // Shape of SignedInfo: these edits also break the signature, so the kind
+    // tells which rule fired first.
+    assert_eq!(mutated(|t| once(t, "<SignedInfo>", "<SignedInfo> x ")), "malformed_signature");
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            "</SignedInfo>",
+            "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></SignedInfo>"
+        )),
+        "malformed_signature"
+    );
+    assert_eq!(
+        mutated(|t| t.replacen("xmldsig-more#rsa-sha256", "xmldsig-more#rsa-md5", 1)),
+        "unsupported_algorithm"
+    );
+    assert_eq!(
+        mutated(|t| t.replacen("xmldsig#hmac-sha1", "", 0).replacen(
+            "xmldsig-more#rsa-sha256",
+            "xmldsig#hmac-sha1",
+            1
+        )),
+        "unsupported_algorithm"
+    );
+    assert_eq!(mutated(|t| t.replacen("xmlenc#sha256", "xmlenc#ripemd160", 1)), "unsupported_algorithm");
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            "xmldsig#enveloped-signature\"/>",
+            "xmldsig#enveloped-signature\"><InclusiveNamespaces xmlns=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"\"/></Transform>"
+        )),
+        "transforms"
+    );
+    // Crypto text.
+    assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue><!--x-->")), "crypto_text");
+    assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue><?pi?>")), "crypto_text");
+    assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue>AAAA")), "invalid_base64");
+    // Reference URI: not an NCName, not the parent, wrong form.
+    assert_eq!(mutated(|t| t.replace(ASSERTION_ID, "1abc")), "reference_uri");
+    assert_eq!(
+        mutated(|t| once(t, &format!("URI=\"#{ASSERTION_ID}\""), "URI=\"#xpointer(/)\"")),
+        "reference_uri"
+    );
+    assert_eq!(
+        mutated(|t| once(t, &format!("URI=\"#{ASSERTION_ID}\""), &format!("URI=\"{ASSERTION_ID}\""))),
+        "reference_uri"
+    );
+    // An ID attribute in a foreign namespace on the parent does not count.
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            &format!(" ID=\"{ASSERTION_ID}\""),
+            &format!(" xmlns:f=\"urn:f\" f:ID=\"{ASSERTION_ID}\"")
+        )),
+        "reference_uri"
+    );
+    // Content edits after signing.
+    assert_eq!(
+        mutated(|t| once(t, "alice@example.com</NameID>", "mallory@example.com</NameID>")),
+        "digest_mismatch"
+    );
+}
+
+#[test]
+fn signature_as_root_or_top_level_is_refused() {
+    let original = String::from_utf8(common::testdata("dsig/no-keyinfo.xml")).unwrap();
+    let start = original.find("<Signature ").unwrap();
+    let end = original.find("</Signature>").unwrap() + "</Signature>".len();
+    let alone = &original[start..end];
+    let doc = xml::parse(alone.as_bytes()).unwrap();
+    let err = dsig::verify(&doc, doc.root(), &key("idp"), Algorithms::STRICT).unwrap_err();
+    assert_eq!(err.kind(), "signature_position");
+    assert_eq!(
+        dsig::verify(&doc, NodeId::DOCUMENT, &key("idp"), Algorithms::STRICT).unwrap_err().kind(),
+        "malformed_signature"
+    );
+}
+
+#[test]
+fn metadata_trust() {
+    let signer = key("metadata-signer");
+    let signed = MetadataOptions::default().with_signing_keys(signer.clone());
+    let trust = IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &signed).unwrap();
+    assert_eq!(trust.entity_id(), "https://sts.windows.net/6f2a1c1e-0000-4000-8000-5a4d1e2f3a4b/");
+    assert_eq!(trust.keys(), &[key("idp-next")[0].clone(), key("idp")[0].clone()]);
+    let err = |file: &str, options: &MetadataOptions| {
+        IdpTrust::from_metadata(&common::testdata(&format!("metadata/{file}")), options).unwrap_err().kind()
+    };
+    assert_eq!(err("entra-tampered.xml", &signed), "metadata_signature");
+    assert_eq!(err("entra-unsigned.xml", &signed), "metadata_not_signed");
+    let wrong = MetadataOptions::default().with_signing_keys(key("attacker"));
+    assert_eq!(err("entra.xml", &wrong), "metadata_signature");
+    let plain = MetadataOptions::default();
+    assert!(IdpTrust::from_metadata(&common::testdata("metadata/entra-unsigned.xml"), &plain).is_ok());
+    assert_eq!(err("only-encryption-key.xml", &plain), "no_signing_key");
+    assert_eq!(err("no-keys.xml", &plain), "no_signing_key");
+    assert_eq!(err("roledescriptor-keys-only.xml", &plain), "no_signing_key");
+    let no_use = IdpTrust::from_metadata(&common::testdata("metadata/no-use-attribute.xml"), &plain).unwrap();
+    assert_eq!(no_use.keys(), key("idp").as_slice());
+    assert_eq!(IdpTrust::from_keys("urn:idp", Vec::new()).unwrap_err().kind(), "no_signing_key");
+    assert_eq!(
+        IdpTrust::from_pem("", &common::testdata("keys/idp.crt")).unwrap_err().kind(),
+        "empty_entity_id"
+    );
+    assert_eq!(IdpTrust::from_pem("urn:idp", b"not pem").unwrap_err().kind(), "invalid_certificate");
+}
