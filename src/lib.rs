@@ -36,3 +36,8 @@ pub mod saml;
 pub mod xml;
 
 pub use error::Error;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
