@@ -265,15 +265,17 @@ fn is_base64_symbol(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
 }
 
-/// A form body rather than base64: it has a separator, an escape, a `=` that
-/// is not trailing padding, or starts with the field name.
+/// A form body rather than base64: it has a `&` separator or a `%` escape,
+/// starts with the field name, or begins with a short field name (at most 64
+/// bytes) and `=` followed by a value. A `=` that is not trailing padding deep
+/// inside base64 text (two texts pasted together) stays a base64 error.
 fn is_form(text: &[u8]) -> bool {
-    text.starts_with(b"SAMLResponse=")
-        || text.iter().enumerate().any(|(i, &b)| match b {
-            b'&' | b'%' => true,
-            b'=' => text.get(i + 1).is_some_and(|&n| n != b'=' && !n.is_ascii_whitespace()),
-            _ => false,
-        })
+    let short_key_then_value = text
+        .iter()
+        .take(65)
+        .position(|&b| b == b'=')
+        .is_some_and(|eq| text.get(eq + 1).is_some_and(|&n| n != b'=' && !n.is_ascii_whitespace()));
+    short_key_then_value || text.starts_with(b"SAMLResponse=") || text.iter().any(|&b| b == b'&' || b == b'%')
 }
 
 /// The raw (still percent-encoded) value of the only `SAMLResponse` field and
@@ -382,7 +384,7 @@ fn percent_decode_into(src: &[u8], base: usize, out: &mut Vec<u8>) -> Result<(),
 /// Decodes whitespace-free, padded standard base64, checking the decoded
 /// length against the limit before allocating for it.
 fn base64_decode(text: &[u8], limits: &InputLimits) -> Result<Vec<u8>, InputError> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(InputError::InvalidBase64 {
             reason: format!(
                 "{} base64 characters (whitespace not counted) is not a multiple of 4: the text is \

@@ -1357,7 +1357,7 @@ mod tests {
         assert_eq!(parse_role_pair(&format!("{provider},{role}")).unwrap(), expected);
         for bad in [
             format!("{role},{role}"),
-            format!("{role}"),
+            role.to_string(),
             format!("{role},arn:aws:iam::210987654321:saml-provider/EntraID"),
             format!("{role},arn:aws-cn:iam::123456789012:saml-provider/EntraID"),
             format!("{role}, {provider}"),

@@ -233,6 +233,11 @@ impl XmlError {
         self.kind.as_str()
     }
 
+    /// What was wrong, in words, without the position.
+    pub fn message(&self) -> &'static str {
+        self.kind.describe()
+    }
+
     /// Where in the input (line:column).
     pub fn position(&self) -> TextPosition {
         self.position

@@ -102,11 +102,7 @@ impl From<c14n::C14nError> for Failure {
 
 fn xml_failure(e: &xml::XmlError, decoded: bool) -> Failure {
     let position = e.position();
-    // XmlError's message ends with " at line:col"; the position is printed
-    // before the message instead.
-    let full = e.to_string();
-    let suffix = format!(" at {position}");
-    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+    let mut message = e.message().to_owned();
     if decoded {
         message.push_str(" (position in the base64-decoded XML)");
     }
