@@ -1,0 +1,60 @@
+//! Parse, then canonicalize the document and every element (with and without
+//! comments, and with the first child element omitted): canonicalization of an
+//! accepted document never fails or panics, and is a fixpoint.
+#![no_main]
+#![forbid(unsafe_code)]
+
+use libfuzzer_sys::fuzz_target;
+use samlguard::c14n::{self, DigestSink, Options};
+use samlguard::xml::{self, Document, NodeId};
+
+/// Per-element canonicalization is quadratic in the element count; bound the
+/// work per input so the fuzzer keeps its speed.
+const MAX_APEXES: usize = 64;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(doc) = xml::parse(data) else { return };
+    let elements: Vec<NodeId> =
+        doc.descendants(NodeId::DOCUMENT).filter(|&n| doc.element(n).is_some()).take(MAX_APEXES).collect();
+    for with_comments in [false, true] {
+        let options = Options { with_comments, ..Options::default() };
+        let whole = c14n::to_vec(&doc, NodeId::DOCUMENT, &options).expect("accepted documents canonicalize");
+        check_fixpoint(&whole, &options);
+
+        // The streaming digest sees exactly the bytes to_vec produces.
+        let mut sink = DigestSink::new(&ring::digest::SHA256);
+        c14n::canonicalize(&doc, NodeId::DOCUMENT, &options, &mut sink).expect("canonicalize");
+        assert_eq!(sink.finish().as_ref(), sha256(&whole).as_slice());
+
+        for &apex in &elements {
+            let out = c14n::to_vec(&doc, apex, &options).expect("every element canonicalizes");
+            check_fixpoint(&out, &options);
+            if let Some(first) = doc.child_elements(apex).next() {
+                let omitted = Options { omit: Some(first.id()), ..options.clone() };
+                let out = c14n::to_vec(&doc, apex, &omitted).expect("omitting a child element works");
+                check_fixpoint(&out, &options);
+            }
+        }
+    }
+});
+
+/// Canonicalizing the re-parsed canonical form gives the same bytes.
+fn check_fixpoint(canonical: &[u8], options: &Options<'_>) {
+    let reparsed: Document<'_> = match xml::parse(canonical) {
+        Ok(doc) => doc,
+        // Escaping can push an attribute value or the input over a limit.
+        Err(e) if e.kind().ends_with("_limit") || e.kind() == "input_too_large" => return,
+        Err(e) => panic!("canonical form does not re-parse ({e}): {:?}", String::from_utf8_lossy(canonical)),
+    };
+    let again = c14n::to_vec(&reparsed, NodeId::DOCUMENT, options).expect("canonical form canonicalizes");
+    assert!(
+        again == canonical,
+        "not idempotent:\n first:  {:?}\n second: {:?}",
+        String::from_utf8_lossy(canonical),
+        String::from_utf8_lossy(&again)
+    );
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref().to_vec()
+}
