@@ -407,7 +407,7 @@ impl<'d, 'a> ElementRef<'d, 'a> {
 
     /// True when the element has this namespace name and local name.
     pub fn is(&self, namespace: &str, local: &str) -> bool {
-        self.local_name() == local && self.namespace() == namespace
+        same_name(self.local_name(), local) && same_name(self.namespace(), namespace)
     }
 
     /// Attributes in the order written (namespace declarations excluded).
@@ -421,7 +421,9 @@ impl<'d, 'a> ElementRef<'d, 'a> {
 
     /// The value of the attribute with this namespace name (empty for none) and local name.
     pub fn attribute(&self, namespace: &str, local: &str) -> Option<&'d str> {
-        self.attributes().find(|a| a.local_name() == local && a.namespace() == namespace).map(|a| a.value())
+        self.attributes()
+            .find(|a| same_name(a.local_name(), local) && same_name(a.namespace(), namespace))
+            .map(|a| a.value())
     }
 
     /// Namespace declarations written on this element, in written order.
@@ -667,17 +669,28 @@ fn decode(input: &[u8]) -> Result<&str, XmlError> {
         }
     };
     // XML 1.0 Char: no C0 controls but TAB/LF/CR, no U+FFFE/U+FFFF (surrogates
-    // cannot occur in a Rust str).
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let bad = match b {
-            b'\t' | b'\n' | b'\r' => false,
-            0..=0x1F => true,
-            0xEF => text.as_bytes().get(i + 1..i + 3).is_some_and(|t| t == [0xBF, 0xBE] || t == [0xBF, 0xBF]),
-            _ => false,
-        };
-        if bad {
-            return Err(XmlError { kind: XmlErrorKind::InvalidCharacter, position: position_of(text, i) });
+    // cannot occur in a Rust str). Blocks without a suspect byte are skipped
+    // with a branch-free test the compiler vectorizes.
+    let bytes = text.as_bytes();
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0xEF);
+    let mut block_start = 0;
+    for block in bytes.chunks(64) {
+        if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
+            for (j, &b) in block.iter().enumerate() {
+                let i = block_start + j;
+                let bad = match b {
+                    0xEF => bytes.get(i + 1..i + 3).is_some_and(|t| t == [0xBF, 0xBE] || t == [0xBF, 0xBF]),
+                    _ => suspect(b),
+                };
+                if bad {
+                    return Err(XmlError {
+                        kind: XmlErrorKind::InvalidCharacter,
+                        position: position_of(text, i),
+                    });
+                }
+            }
         }
+        block_start += block.len();
     }
     Ok(text)
 }
@@ -702,8 +715,19 @@ fn is_name_char(c: char) -> bool {
 
 /// An XML name without colons.
 pub fn is_ncname(s: &str) -> bool {
+    // ASCII fast path: nearly every name in SAML is plain ASCII.
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        return bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// Position of the first XML whitespace byte.
+fn find_whitespace(s: &str) -> Option<usize> {
+    s.bytes().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Splits a QName into (prefix, local); `None` when it is not `NCName` or `NCName:NCName`.
@@ -1127,7 +1151,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             .strip_prefix("<?")
             .and_then(|r| r.strip_suffix("?>"))
             .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed processing instruction"), start))?;
-        let split = body.find([' ', '\t', '\n', '\r']).unwrap_or(body.len());
+        let split = find_whitespace(body).unwrap_or(body.len());
         let target = &body[..split];
         let data = body[split..].trim_start_matches([' ', '\t', '\n', '\r']);
         if target.eq_ignore_ascii_case("xml") {
@@ -1162,7 +1186,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         let Some(inner) = inner else {
             return Err(self.error(XmlErrorKind::Syntax("malformed start tag"), start));
         };
-        let name_len = inner.find([' ', '\t', '\n', '\r']).unwrap_or(inner.len());
+        let name_len = find_whitespace(inner).unwrap_or(inner.len());
         let qname = &inner[..name_len];
         let Some((prefix, _)) = split_qname(qname) else {
             return Err(self.error(XmlErrorKind::InvalidName, start + 1));
@@ -1270,7 +1294,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     fn resolve(&self, prefix: &str, _element: bool) -> Option<Option<NsIndex>> {
         for &index in self.scope.iter().rev() {
             let decl = &self.declarations[index as usize];
-            if decl.prefix == prefix {
+            if same_name(decl.prefix, prefix) {
                 return Some(if decl.uri.is_empty() { None } else { Some(NsIndex(index)) });
             }
         }
@@ -1327,6 +1351,13 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
         Ok(ids)
     }
+}
+
+/// Equality of two short names without a call into `memcmp` (names and
+/// prefixes are compared for every element; they are a few bytes long).
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 fn offset_usize(position: u64) -> usize {

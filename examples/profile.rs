@@ -1,0 +1,26 @@
+//! Loops one stage for profiling: `cargo run --release --example profile -- parse|validate N`.
+use samlguard::metadata::{IdpTrust, MetadataOptions};
+use samlguard::policy::{ClientVpn, Context, Policy};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "validate".into());
+    let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
+    let bytes = std::fs::read("testdata/responses/clientvpn.xml").unwrap();
+    let trust = IdpTrust::from_metadata(
+        &std::fs::read("testdata/metadata/entra.xml").unwrap(),
+        &MetadataOptions::default(),
+    )
+    .unwrap();
+    let policy = Policy::<ClientVpn>::new(trust).without_replay_cache();
+    let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap())
+        .expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        match what.as_str() {
+            "parse" => drop(std::hint::black_box(samlguard::xml::parse(&bytes).unwrap())),
+            _ => drop(std::hint::black_box(policy.validate(&bytes, &context).unwrap())),
+        }
+    }
+    eprintln!("{what}: {:.1} µs each", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+}
