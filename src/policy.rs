@@ -1003,7 +1003,7 @@ impl<P: Profile> Policy<P> {
         let key = format!("{}\u{0}{}", assertion.issuer, assertion.id);
         let login = P::claims(assertion, audience, envelope)?;
         if let Some(cache) = &self.replay_cache {
-            let expires = expires.unwrap_or(context.now) + self.clock_skew;
+            let expires = later(expires.unwrap_or(context.now), self.clock_skew);
             if !cache.insert(&key, expires, context.now)? {
                 let id = key.rsplit('\u{0}').next().unwrap_or_default().to_string();
                 return Err(PolicyError::Replay(id).into());
@@ -1112,11 +1112,11 @@ impl<P: Profile> Policy<P> {
     }
 
     fn check_time_issued(&self, issued: DateTime<Utc>, context: &Context) -> Result<(), PolicyError> {
-        if issued > context.now + self.clock_skew {
+        if issued > later(context.now, self.clock_skew) {
             return Err(PolicyError::IssuedInFuture(issued));
         }
         if let Some(max_age) = self.max_age
-            && context.now - self.clock_skew > issued + max_age
+            && earlier(context.now, self.clock_skew) > later(issued, max_age)
         {
             return Err(PolicyError::TooOld(issued));
         }
@@ -1130,13 +1130,13 @@ impl<P: Profile> Policy<P> {
         now: DateTime<Utc>,
     ) -> Result<(), PolicyError> {
         if let Some(nb) = not_before
-            && now + self.clock_skew < nb
+            && later(now, self.clock_skew) < nb
         {
             return Err(PolicyError::NotYetValid(nb));
         }
         // Half-open: at NotOnOrAfter itself the assertion is already expired.
         if let Some(noa) = not_on_or_after
-            && now - self.clock_skew >= noa
+            && earlier(now, self.clock_skew) >= noa
         {
             return Err(PolicyError::Expired(noa));
         }
@@ -1172,7 +1172,7 @@ impl<P: Profile> Policy<P> {
         let conditions = &assertion.conditions;
         self.check_window(conditions.not_before, conditions.not_on_or_after, now)?;
         if let Some(session_end) = assertion.authn.as_ref().and_then(|a| a.session_not_on_or_after)
-            && now - self.clock_skew >= session_end
+            && earlier(now, self.clock_skew) >= session_end
         {
             return Err(PolicyError::SessionExpired(session_end));
         }
@@ -1225,6 +1225,16 @@ impl<P: Profile> Policy<P> {
         }
         accepted.ok_or(PolicyError::NoAudienceRestriction)
     }
+}
+
+/// `t + d`, saturating: a huge configured skew must not overflow.
+fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `t - d`, saturating.
+fn earlier(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_sub_signed(d).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 fn sig_error(element: &'static str, error: dsig::SignatureError) -> Error {
@@ -1378,6 +1388,14 @@ mod tests {
         assert!(!is_email("alice@"));
         assert!(!is_email("alice example@example.com"));
         assert!(!is_email("alice@@example.com"));
+    }
+
+    #[test]
+    fn saturating_time_arithmetic() {
+        let now = saml::parse_datetime("2026-01-15T10:00:00Z").unwrap();
+        assert_eq!(later(now, TimeDelta::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(earlier(now, TimeDelta::MAX), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(later(now, TimeDelta::seconds(60)), saml::parse_datetime("2026-01-15T10:01:00Z").unwrap());
     }
 
     #[test]
