@@ -472,11 +472,7 @@ pub trait Profile: sealed::Sealed + Send + Sync + fmt::Debug + 'static {
     /// The profile's name (`clientvpn`, `aws-console`, `generic`).
     const NAME: &'static str;
     #[doc(hidden)]
-    fn claims(
-        assertion: Assertion,
-        audience: String,
-        envelope: Option<Envelope>,
-    ) -> Result<Self::Login, PolicyError>;
+    fn claims(login: Login) -> Result<Self::Login, PolicyError>;
 }
 
 /// AWS Client VPN (SAML federated authentication).
@@ -493,12 +489,24 @@ impl sealed::Sealed for ClientVpn {}
 impl sealed::Sealed for AwsConsole {}
 impl sealed::Sealed for Generic {}
 
+/// One signature that verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedPart {
+    /// `"Response"` or `"Assertion"`.
+    pub element: &'static str,
+    /// The signature algorithm.
+    pub algorithm: dsig::SignatureAlgorithm,
+    /// Index into [`IdpTrust::keys`] of the key that verified it.
+    pub key_index: usize,
+}
+
 /// The verified values every profile reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login {
     assertion: Assertion,
     audience: String,
     envelope: Option<Envelope>,
+    signatures: Vec<SignedPart>,
 }
 
 impl Login {
@@ -544,6 +552,11 @@ impl Login {
     /// The Response envelope, present only when the Response was signed.
     pub fn envelope(&self) -> Option<&Envelope> {
         self.envelope.as_ref()
+    }
+
+    /// The signatures that verified (Assertion first).
+    pub fn signatures(&self) -> &[SignedPart] {
+        &self.signatures
     }
 }
 
@@ -653,11 +666,8 @@ impl Profile for ClientVpn {
     type Login = ClientVpnLogin;
     const NAME: &'static str = "clientvpn";
 
-    fn claims(
-        assertion: Assertion,
-        audience: String,
-        envelope: Option<Envelope>,
-    ) -> Result<ClientVpnLogin, PolicyError> {
+    fn claims(login: Login) -> Result<ClientVpnLogin, PolicyError> {
+        let assertion = &login.assertion;
         let name_id = assertion.name_id.as_ref().ok_or_else(|| PolicyError::NameId("missing".into()))?;
         if name_id.format.as_deref() != Some(EMAIL_FORMAT) {
             return Err(PolicyError::NameId(format!(
@@ -688,9 +698,9 @@ impl Profile for ClientVpn {
                 truncate(g)
             )));
         }
-        let first_name = single(&assertion, "FirstName")?.map(str::to_string);
-        let last_name = single(&assertion, "LastName")?.map(str::to_string);
-        Ok(ClientVpnLogin { login: Login { assertion, audience, envelope }, groups, first_name, last_name })
+        let first_name = single(assertion, "FirstName")?.map(str::to_string);
+        let last_name = single(assertion, "LastName")?.map(str::to_string);
+        Ok(ClientVpnLogin { login, groups, first_name, last_name })
     }
 }
 
@@ -759,11 +769,8 @@ impl Profile for AwsConsole {
     type Login = AwsConsoleLogin;
     const NAME: &'static str = "aws-console";
 
-    fn claims(
-        assertion: Assertion,
-        audience: String,
-        envelope: Option<Envelope>,
-    ) -> Result<AwsConsoleLogin, PolicyError> {
+    fn claims(login: Login) -> Result<AwsConsoleLogin, PolicyError> {
+        let assertion = &login.assertion;
         const FORMATS: [&str; 8] = [
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
@@ -792,7 +799,7 @@ impl Profile for AwsConsole {
         }
         let roles = role_values.iter().map(|v| parse_role_pair(v)).collect::<Result<Vec<_>, _>>()?;
 
-        let role_session_name = single(&assertion, &format!("{AWS_ATTR}RoleSessionName"))
+        let role_session_name = single(assertion, &format!("{AWS_ATTR}RoleSessionName"))
             .map_err(|e| PolicyError::RoleSessionName(e.to_string()))?
             .ok_or_else(|| PolicyError::RoleSessionName("missing".into()))?
             .to_string();
@@ -802,7 +809,7 @@ impl Profile for AwsConsole {
                 truncate(&role_session_name)
             )));
         }
-        let session_duration = match single(&assertion, &format!("{AWS_ATTR}SessionDuration"))
+        let session_duration = match single(assertion, &format!("{AWS_ATTR}SessionDuration"))
             .map_err(|e| PolicyError::SessionDuration(e.to_string()))?
         {
             None => None,
@@ -820,7 +827,7 @@ impl Profile for AwsConsole {
                 Some(seconds)
             }
         };
-        let source_identity = match single(&assertion, &format!("{AWS_ATTR}SourceIdentity"))
+        let source_identity = match single(assertion, &format!("{AWS_ATTR}SourceIdentity"))
             .map_err(|e| PolicyError::SourceIdentity(e.to_string()))?
         {
             None => None,
@@ -879,7 +886,7 @@ impl Profile for AwsConsole {
             )));
         }
         Ok(AwsConsoleLogin {
-            login: Login { assertion, audience, envelope },
+            login,
             roles,
             role_session_name,
             session_duration,
@@ -894,12 +901,8 @@ impl Profile for Generic {
     type Login = Login;
     const NAME: &'static str = "generic";
 
-    fn claims(
-        assertion: Assertion,
-        audience: String,
-        envelope: Option<Envelope>,
-    ) -> Result<Login, PolicyError> {
-        Ok(Login { assertion, audience, envelope })
+    fn claims(login: Login) -> Result<Login, PolicyError> {
+        Ok(login)
     }
 }
 
@@ -991,7 +994,7 @@ impl<P: Profile> Policy<P> {
     pub fn validate(&self, input: &[u8], context: &Context) -> Result<Verified<P::Login>, Error> {
         let bytes = input::decode(input, &self.input_limits)?;
         let doc = xml::parse_with_limits(&bytes, &self.xml_limits)?;
-        let (assertion, envelope) = self.verified_assertion(&doc, context)?;
+        let (assertion, envelope, signatures) = self.verified_assertion(&doc, context)?;
         let audience = self.check_assertion(&assertion, envelope.as_ref(), context)?;
         let _ = &self.profile;
         let expires = assertion
@@ -1001,7 +1004,7 @@ impl<P: Profile> Policy<P> {
             .chain(assertion.conditions.not_on_or_after)
             .min();
         let key = format!("{}\u{0}{}", assertion.issuer, assertion.id);
-        let login = P::claims(assertion, audience, envelope)?;
+        let login = P::claims(Login { assertion, audience, envelope, signatures })?;
         if let Some(cache) = &self.replay_cache {
             let expires = later(expires.unwrap_or(context.now), self.clock_skew);
             if !cache.insert(&key, expires, context.now)? {
@@ -1017,7 +1020,7 @@ impl<P: Profile> Policy<P> {
         &self,
         doc: &xml::Document<'_>,
         context: &Context,
-    ) -> Result<(Assertion, Option<Envelope>), Error> {
+    ) -> Result<(Assertion, Option<Envelope>, Vec<SignedPart>), Error> {
         let response = doc.root();
         let root = doc.element(response).ok_or(PolicyError::NotAResponse)?;
         if !root.is(SAMLP_NS, "Response") {
@@ -1098,7 +1101,17 @@ impl<P: Profile> Policy<P> {
         if let Some(envelope) = &envelope {
             self.check_time_issued(envelope.issue_instant, context)?;
         }
-        Ok((assertion, envelope))
+        let part = |element, proof: &VerifiedSignature| SignedPart {
+            element,
+            algorithm: proof.algorithm(),
+            key_index: proof.key_index(),
+        };
+        let signatures = assertion_proof
+            .iter()
+            .map(|p| part("Assertion", p))
+            .chain(response_proof.iter().map(|p| part("Response", p)))
+            .collect();
+        Ok((assertion, envelope, signatures))
     }
 
     fn check_issuer(&self, found: &str) -> Result<(), PolicyError> {

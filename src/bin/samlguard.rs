@@ -612,7 +612,7 @@ where
     match format {
         Format::Json => emit_json(&accepted_json(policy.profile_name(), &*login)),
         Format::Text => {
-            let signatures = signature_summary(raw, policy.trust().keys(), setup.algorithms);
+            let signatures = signature_summary(login.login(), policy.trust().keys());
             emit(&accepted_text(policy.profile_name(), &*login, &signatures, setup));
         }
     }
@@ -859,26 +859,16 @@ impl Report {
     }
 }
 
-/// `Response: rsa-sha256, key CN=…` for each verified signature. The policy
-/// verified every ds:Signature the response holds (any other is a refusal);
-/// this repeats `dsig::verify` on the same bytes only to name the algorithm and
-/// the pinned key for the report. Empty if that fails (it cannot once the
-/// policy accepted).
-fn signature_summary(raw: &[u8], keys: &[PublicKey], algorithms: Algorithms) -> Vec<String> {
-    let Ok(bytes) = input::decode(raw, &InputLimits::default()) else { return Vec::new() };
-    let Ok(doc) = xml::parse(&bytes) else { return Vec::new() };
-    let mut summary = Vec::new();
-    for signature in dsig::all_signatures(&doc) {
-        let parent = doc.parent(signature).and_then(|p| doc.element(p)).map_or("?", |e| e.local_name());
-        match dsig::verify(&doc, signature, keys, algorithms) {
-            Ok(verified) => {
-                let key = keys.get(verified.key_index()).map_or("?", PublicKey::subject);
-                summary.push(format!("{parent}: {}, key {}", verified.algorithm().name(), show(key)));
-            }
-            Err(_) => return Vec::new(),
-        }
-    }
-    summary
+/// `Assertion: rsa-sha256, key CN=…` for each signature the policy verified.
+fn signature_summary(login: &Login, keys: &[PublicKey]) -> Vec<String> {
+    login
+        .signatures()
+        .iter()
+        .map(|part| {
+            let key = keys.get(part.key_index).map_or("?", PublicKey::subject);
+            format!("{}: {}, key {}", part.element, part.algorithm.name(), show(key))
+        })
+        .collect()
 }
 
 fn short_name_id_format(format: &str) -> &str {

@@ -1,0 +1,264 @@
+//! The policy and adversarial suites (`testdata/cases.json`, fixtures signed
+//! by xmlsec1 through `testdata/generate.sh`): every case through the library
+//! and, with the `cli` feature, through the `samlguard verify` binary. Each
+//! case records its expected verdict and error kind; for comment/CDATA/PI
+//! splitting, acceptance is allowed only with the full signed text.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use samlguard::dsig::{Algorithms, PublicKey};
+use samlguard::metadata::{ConfigError, IdpTrust, MetadataOptions};
+use samlguard::policy::{AwsConsole, ClientVpn, Context, Generic, Policy};
+
+const ISSUER: &str = "https://sts.windows.net/6f2a1c1e-0000-4000-8000-5a4d1e2f3a4b/";
+
+fn cases() -> Vec<serde_json::Value> {
+    serde_json::from_slice(&common::testdata("cases.json")).expect("cases.json")
+}
+
+fn text(case: &serde_json::Value, key: &str) -> Option<String> {
+    case[key].as_str().map(str::to_string)
+}
+
+fn strings(case: &serde_json::Value, key: &str) -> Vec<String> {
+    case[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+}
+
+/// The input bytes: the fixture, or the DoS input its recipe describes.
+fn input(case: &serde_json::Value) -> Vec<u8> {
+    let bytes = common::testdata(case["file"].as_str().unwrap());
+    if case["generated"] != true {
+        return bytes;
+    }
+    let original = String::from_utf8(bytes).expect("generated cases start from a UTF-8 fixture");
+    let description = case["description"].as_str().unwrap();
+    let before_status =
+        |insert: String| original.replacen("<samlp:Status>", &format!("{insert}<samlp:Status>"), 1);
+    let declarations = |n: usize| {
+        let decls: String = (0..n).map(|i| format!(" xmlns:n{i}=\"urn:n:{i}\"")).collect();
+        original.replacen("<samlp:Response", &format!("<samlp:Response{decls}"), 1)
+    };
+    let pad_to = |len: usize| format!("{original}{}", " ".repeat(len.saturating_sub(original.len())));
+    let generated = match description {
+        d if d.starts_with("10,000-deep nesting") => {
+            before_status(format!("{}{}", "<x>".repeat(10_000), "</x>".repeat(10_000)))
+        }
+        d if d.starts_with("100,000 namespace declarations") => declarations(100_000),
+        d if d.starts_with("5,000 namespace declarations") => declarations(5_000),
+        d if d.starts_with("5,000 ds:Signature elements") => before_status(format!(
+            "<samlp:Extensions>{}</samlp:Extensions>",
+            "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>".repeat(5_000)
+        )),
+        d if d.starts_with("100,001 elements") => {
+            before_status(format!("<samlp:Extensions>{}</samlp:Extensions>", "<x/>".repeat(100_001)))
+        }
+        d if d.starts_with("10 MiB input") => format!("{original}{}", " ".repeat(10 * 1024 * 1024)),
+        d if d.starts_with("XML over Client VPN's 128 KiB") => pad_to(131_073),
+        d if d.starts_with("XML over the AWS console's") => pad_to(75_001),
+        other => panic!("no generator for {other:?} (recipe {})", case["recipe"]),
+    };
+    generated.into_bytes()
+}
+
+fn trust(case: &serde_json::Value) -> Result<IdpTrust, ConfigError> {
+    let path = case["trust"].as_str().unwrap();
+    let bytes = common::testdata(path);
+    if path.ends_with(".xml") {
+        let mut options = MetadataOptions::default();
+        if let Some(signer) = case["metadata_signer"].as_str() {
+            options = options.with_signing_keys(PublicKey::from_pem(&common::testdata(signer)).unwrap());
+        }
+        IdpTrust::from_metadata(&bytes, &options)
+    } else {
+        IdpTrust::from_pem(text(case, "entity_id").unwrap_or_else(|| ISSUER.to_string()), &bytes)
+    }
+}
+
+/// What a validation reported: the verdict, and on acceptance every reported
+/// value (NameID first).
+type Outcome = Result<Vec<String>, &'static str>;
+
+fn validate(case: &serde_json::Value) -> Outcome {
+    let trust = trust(case).map_err(|e| e.kind())?;
+    let algorithms = if case["allow_sha1"] == true { Algorithms::ALLOW_SHA1 } else { Algorithms::STRICT };
+    let now = case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").parse().unwrap();
+    let mut context = Context::new(now);
+    if let Some(id) = case["request_id"].as_str() {
+        context = context.expecting_request(id);
+    }
+    let bytes = input(case);
+    let times = if case["validate_twice"] == true { 2 } else { 1 };
+    let values = |login: &samlguard::policy::Login| -> Vec<String> {
+        std::iter::once(login.name_id().to_string())
+            .chain(login.assertion().attributes.iter().flat_map(|a| a.values.iter().cloned()))
+            .collect()
+    };
+    let mut last = Err("never ran");
+    match case["profile"].as_str().unwrap() {
+        "clientvpn" => {
+            let policy = Policy::<ClientVpn>::new(trust).with_algorithms(algorithms);
+            for _ in 0..times {
+                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind());
+            }
+        }
+        "aws-console" => {
+            let policy = Policy::<AwsConsole>::new(trust).with_algorithms(algorithms);
+            for _ in 0..times {
+                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind());
+            }
+        }
+        "generic" => {
+            let policy = Policy::<Generic>::new(trust, strings(case, "audiences"), strings(case, "acs_urls"))
+                .with_algorithms(algorithms);
+            for _ in 0..times {
+                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind());
+            }
+        }
+        other => panic!("unknown profile {other}"),
+    }
+    last
+}
+
+/// Compares an outcome with the case's expectation; `None` when it matches.
+fn judge(case: &serde_json::Value, outcome: &Outcome) -> Option<String> {
+    let expected = case["expect"].as_str().unwrap();
+    let forbidden = strings(case, "forbidden_values");
+    match outcome {
+        Ok(values) => {
+            if let Some(v) = values.iter().find(|v| forbidden.contains(v)) {
+                return Some(format!("reported the forbidden value {v:?}"));
+            }
+            if expected != "valid" {
+                return Some(format!("accepted, expected {expected}"));
+            }
+            match text(case, "expect_name_id") {
+                Some(name_id) if values[0] != name_id => {
+                    Some(format!("NameID {:?}, expected {name_id:?}", values[0]))
+                }
+                _ => None,
+            }
+        }
+        Err(kind) if *kind == expected => None,
+        // Splitting attacks may also be refused: what must never happen is
+        // the truncated value coming out.
+        Err(_) if expected == "valid" && !forbidden.is_empty() => None,
+        Err(kind) => Some(format!("refused with {kind}, expected {expected}")),
+    }
+}
+
+#[test]
+fn every_case_through_the_library() {
+    let cases = cases();
+    let mut failures = Vec::new();
+    let mut per_class: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for case in &cases {
+        let outcome = validate(case);
+        *per_class.entry(format!("{} {}", case["suite"].as_str().unwrap(), case["class"])).or_default() += 1;
+        *per_kind.entry(outcome.as_ref().map_or_else(|k| k.to_string(), |_| "valid".into())).or_default() +=
+            1;
+        if let Some(problem) = judge(case, &outcome) {
+            failures.push(format!(
+                "{} ({}): {problem}",
+                case["file"].as_str().unwrap(),
+                case["description"].as_str().unwrap()
+            ));
+        }
+    }
+    eprintln!("{} cases; per class: {per_class:?}\noutcomes: {per_kind:?}", cases.len());
+    // Every attack class of anchors.md §3 has at least one case.
+    for class in 1..=37 {
+        assert!(per_class.contains_key(&format!("attack {class}")), "no case for attack class {class}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn every_case_through_the_cli() {
+    let cases = cases();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    let dir = std::env::temp_dir().join(format!("samlguard-suite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (index, case) in cases.iter().enumerate() {
+        // One process is one Policy, so replays cannot be shown through the
+        // CLI; nor can a metadata-signing certificate be given to it.
+        if case["validate_twice"] == true || case["metadata_signer"].is_string() {
+            continue;
+        }
+        let path = dir.join(format!("case-{index}.xml"));
+        std::fs::write(&path, input(case)).unwrap();
+        let trust = case["trust"].as_str().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_samlguard"));
+        command.arg("verify").args(["--profile", case["profile"].as_str().unwrap(), "--format", "json"]);
+        if trust.ends_with(".xml") {
+            command.arg("--idp-metadata").arg(root.join(trust));
+        } else {
+            command.arg("--idp-cert").arg(root.join(trust));
+            command.args(["--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER)]);
+        }
+        command.args(["--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z")]);
+        if let Some(id) = case["request_id"].as_str() {
+            command.args(["--in-response-to", id]);
+        }
+        for audience in strings(case, "audiences") {
+            command.args(["--audience", &audience]);
+        }
+        for url in strings(case, "acs_urls") {
+            command.args(["--acs-url", &url]);
+        }
+        if case["allow_sha1"] == true {
+            command.arg("--allow-sha1");
+        }
+        command.arg(&path);
+        let output = command.output().unwrap();
+        ran += 1;
+        let json: serde_json::Value = match serde_json::from_slice(&output.stdout) {
+            Ok(json) => json,
+            Err(e) => {
+                failures.push(format!("{}: no JSON on stdout ({e})", case["description"]));
+                continue;
+            }
+        };
+        let outcome: Outcome = if json["valid"] == true {
+            let mut values = vec![json["name_id"].as_str().unwrap_or_default().to_string()];
+            for list in json["attributes"].as_object().into_iter().flat_map(|m| m.values()) {
+                values.extend(
+                    list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)),
+                );
+            }
+            Ok(values)
+        } else {
+            Err(Box::leak(json["error"]["kind"].as_str().unwrap_or("?").to_string().into_boxed_str()))
+        };
+        let code = output.status.code();
+        let expected_code = match &outcome {
+            Ok(_) => 0,
+            Err(_) if case["stage"] == "config" => 2,
+            Err(_) => 1,
+        };
+        if code != Some(expected_code) {
+            failures.push(format!("{}: exit {code:?}, expected {expected_code}", case["description"]));
+        }
+        if let Some(problem) = judge(case, &outcome) {
+            failures.push(format!(
+                "{} ({}): {problem}",
+                case["file"].as_str().unwrap(),
+                case["description"].as_str().unwrap()
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("{ran} cases through the CLI");
+    assert!(failures.is_empty(), "{} CLI cases failed:\n{}", failures.len(), failures.join("\n"));
+}
