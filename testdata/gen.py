@@ -21,6 +21,10 @@ Subcommands (all paths relative to the current directory):
                                 document (for re-signing with openssl)
   set-sigvalue FILE SIGBIN      put base64(SIGBIN) into the (only) SignatureValue
   cases-json TSV                print dsig/cases.json from the TSV generate.sh wrote
+  plan                          print the build plan of policy/ and attacks/ (suite.py)
+  post NAME FILE                apply case NAME's post-signing edit to FILE in place
+  manifest                      print testdata/cases.json (suite.py)
+  same-except-sigvalue A B      exit 0 when A and B differ only inside SignatureValue
 """
 
 import base64
@@ -498,8 +502,11 @@ def main(argv):
         name = argv[2]
         if name.startswith("metadata/"):
             sys.stdout.write(metadata(name.split("/", 1)[1]))
-        else:
+        elif name in FIXTURES:
             sys.stdout.write(FIXTURES[name]())
+        else:
+            import suite
+            sys.stdout.write(suite.BY_NAME[name].template())
     elif cmd == "list":
         print("\n".join(FIXTURES))
     elif cmd == "tidy":
@@ -521,6 +528,17 @@ def main(argv):
         sig = base64.b64encode(open(argv[3], "rb").read()).decode()
         write(argv[2], sub1(r"<SignatureValue>[^<]*</SignatureValue>",
                             f"<SignatureValue>{sig}</SignatureValue>", doc))
+    elif cmd in ("plan", "manifest"):
+        import suite
+        sys.stdout.write(suite.plan() if cmd == "plan" else suite.manifest())
+    elif cmd == "post":
+        import suite
+        suite.post(argv[2], argv[3])
+    elif cmd == "same-except-sigvalue":
+        # Exit 0 when two files differ at most inside SignatureValue (ECDSA
+        # signatures are randomised; generate.sh keeps the committed one).
+        blank = lambda t: re.sub(r"<SignatureValue>[^<]*</SignatureValue>", "<SignatureValue/>", t)
+        return 0 if blank(read(argv[2])) == blank(read(argv[3])) else 1
     elif cmd == "cases-json":
         cases = []
         for line in read(argv[2]).splitlines():

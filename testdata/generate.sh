@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates every signed fixture under testdata/ (metadata/, responses/,
-# dsig/ and dsig/cases.json) from the committed test keys in testdata/keys/ and
-# the templates in testdata/gen.py.
+# dsig/ and dsig/cases.json, policy/, attacks/ and cases.json) from the
+# committed test keys in testdata/keys/ and the templates in testdata/gen.py
+# and testdata/suite.py.
+#
+#   bash testdata/generate.sh suites   # only policy/, attacks/, cases.json
 #
 #   Run from the repository root:   bash testdata/generate.sh
 #   Needs: xmlsec1 (1.2.x, OpenSSL backend), openssl, python3 (stdlib), xmllint.
@@ -115,6 +118,7 @@ sign() {
   local file="$1" xp="$2" key="$3"
   local keyargs=(--privkey-pem "keys/$key.key,keys/$key.crt")
   [[ $key == hmac ]] && keyargs=(--hmackey "$WORK/idp.crt.der")
+  [[ $key == hmac-pem ]] && keyargs=(--hmackey keys/idp.crt)
   xmlsec1 --sign "${keyargs[@]}" "${ID_ATTRS[@]}" --node-xpath "$xp" \
     --output "$file.signed" "$file" 2>"$WORK/xmlsec.err" || {
       cat "$WORK/xmlsec.err" >&2; echo "generate.sh: signing $file failed" >&2; exit 1; }
@@ -129,6 +133,8 @@ xmlsec_verify() {
   local file="$1" xp="$2" cert="$3" keyargs
   if [[ $cert == hmac ]]; then
     keyargs=(--hmackey "$WORK/idp.crt.der" --enabled-key-data hmac)
+  elif [[ $cert == hmac-pem ]]; then
+    keyargs=(--hmackey keys/idp.crt --enabled-key-data hmac)
   else
     keyargs=(--pubkey-cert-pem "keys/$cert.crt" --enabled-key-data raw-x509-cert)
   fi
@@ -144,7 +150,9 @@ xmlsec_verify() {
 check() {
   local got
   got="$(xmlsec_verify "$1" "$2" "$3")"
-  if [[ $got != "$4" ]]; then
+  if [[ $got != "$4" && -n ${GEN_REPORT_ONLY:-} ]]; then
+    echo "MISMATCH $1 $(basename "$3") got=$got recorded=$4 xpath=$2" >&2
+  elif [[ $got != "$4" ]]; then
     echo "generate.sh: $1: xmlsec1 says $got for $2 with $3, expected $4" >&2
     cat "$WORK/verify.out" >&2
     exit 1
@@ -168,8 +176,15 @@ build() {
 # response NAME KEY [CERT]  -- build and verify every signature with CERT
 #   (default: the signing key's cert); all must be valid.
 response() {
-  local name="$1" key="$2" cert="${3:-$2}" out="$1.xml"
+  local name="$1" key="$2" cert="${3:-$2}" out="$1.xml" keep=""
+  # ECDSA signatures are randomised: keep the committed file when the new one
+  # differs from it only inside SignatureValue and it still verifies.
+  if [[ $key == ec-* && -f $out ]]; then keep="$WORK/keep.xml"; cp "$out" "$keep"; fi
   build "$name" "$key"
+  if [[ -n $keep ]] && python3 gen.py same-except-sigvalue "$keep" "$out" \
+       && [[ $(xmlsec_verify "$keep" "$XP_ASSERTION" "$cert") == OK ]]; then
+    cp "$keep" "$out"
+  fi
   [[ $(count "$out" "$XP_ASSERTION") == 1 ]] && check "$out" "$XP_ASSERTION" "$cert" OK
   [[ $(count "$out" "$XP_RESPONSE") == 1 ]] && check "$out" "$XP_RESPONSE" "$cert" OK
   return 0
@@ -377,9 +392,51 @@ sanity() {
   check "$t" "$XP_RESPONSE" idp FAIL
 }
 
+# ---------------------------------------------------------------------------
+# policy/ and attacks/ (suite.py): run the plan from `gen.py plan`:
+#   case NAME PATH | sign XPATH KEY | finalize | post | check XPATH CERT OK|FAIL
+# then write cases.json. A check whose xmlsec1 result differs from the one
+# recorded in suite.py fails the script.
+
+suites() {
+  echo "policy/ and attacks/"
+  mkdir -p policy attacks
+  python3 gen.py plan >"$WORK/plan.tsv"
+  local op a b c name="" out="" n=0
+  while IFS=$'\t' read -r op a b c; do
+    case "$op" in
+      case) name="$a"; out="$b"; n=$((n + 1))
+            python3 gen.py template "$name" >"$out" ;;
+      sign) sign "$out" "$a" "$b" ;;
+      finalize) python3 gen.py finalize "$out" ;;
+      post) python3 gen.py post "$name" "$out" ;;
+      check) check "$out" "$a" "$b" "$c" >/dev/null ;;
+      *) echo "generate.sh: bad plan line: $op" >&2; exit 1 ;;
+    esac
+  done <"$WORK/plan.tsv"
+  python3 gen.py manifest >cases.json
+  python3 - <<'PY'
+import json, os
+cases = json.load(open("cases.json"))
+for c in cases:
+    if not c.get("generated"):
+        assert os.path.isfile(c["file"]), c["file"]
+big = [f for d in ("policy", "attacks") for f in sorted(os.listdir(d))
+       if os.path.getsize(os.path.join(d, f)) > 200 * 1024]
+assert not big, f"files over 200 KB: {big}"
+print(f"  {len(cases)} manifest entries in cases.json")
+PY
+  echo "  $n files built and checked"
+}
+
 make_keys
+if [[ ${1:-} == suites ]]; then
+  suites
+  exit 0
+fi
 metadata
 responses
 dsig
 sanity
+suites
 echo "generate.sh: all fixtures generated and checked"
