@@ -85,7 +85,9 @@ fn mutations(seed: u64, original: &[u8]) -> Vec<Vec<u8>> {
             out.push(text.replacen(from, to, 1).into_bytes());
         }
     }
-    if let (Some(start), Some(end)) = (text.find("<Signature "), text.find("</Signature>")) {
+    if let Some(start) = text.find("<Signature ")
+        && let Some(end) = text[start..].find("</Signature>").map(|e| e + start)
+    {
         let signature = &text[start..end + "</Signature>".len()];
         out.push(text.replacen(signature, &format!("{signature}{signature}"), 1).into_bytes());
         out.push(
