@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use samlguard::c14n::{self, DigestSink, Options};
 use samlguard::dsig::{self, Algorithms, PublicKey};
 use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{AwsConsole, ClientVpn, Context, Policy};
+use samlguard::policy::{AwsConsole, ClientVpn, Context, Generic, Policy};
 use samlguard::xml;
 
 fn fixture(rel: &str) -> Vec<u8> {
@@ -117,6 +117,40 @@ fn benches(c: &mut Criterion) {
         black_box(console.validate(bytes, &console_context).unwrap());
     };
     bench_document(c, "aws-console", "responses/aws-console.xml", &validate_console);
+
+    // ~100 KB (1300 groups: over Client VPN's 200-group rule, so a generic
+    // policy with Client VPN's audience and ACS), for the cost-per-KB line.
+    let large =
+        Policy::<Generic>::new(trust(), ["urn:amazon:webservices:clientvpn"], ["http://127.0.0.1:35001"])
+            .without_replay_cache();
+    let validate_large = |bytes: &[u8]| {
+        black_box(large.validate(bytes, &context).unwrap());
+    };
+    bench_document(c, "large 1300 groups", "responses/large-1300-groups.xml", &validate_large);
+
+    // Throughput of one Policy shared by 1 and 2 threads: the time reported
+    // is wall time per validation, so 1 thread / 2 threads is the speed-up.
+    let bytes = fixture("responses/clientvpn.xml");
+    let mut group = c.benchmark_group("throughput clientvpn 20 groups");
+    for threads in [1u64, 2] {
+        group.bench_function(format!("{threads} thread(s)"), |b| {
+            b.iter_custom(|iterations| {
+                let per_thread = iterations.div_ceil(threads);
+                let start = std::time::Instant::now();
+                std::thread::scope(|scope| {
+                    for _ in 0..threads {
+                        scope.spawn(|| {
+                            for _ in 0..per_thread {
+                                black_box(vpn.validate(&bytes, &context).unwrap());
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            })
+        });
+    }
+    group.finish();
 }
 
 #[cfg(feature = "xmlsec-oracle")]

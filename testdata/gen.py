@@ -255,6 +255,8 @@ FIXTURES = {
     # --- responses/ ---------------------------------------------------------
     "responses/clientvpn": lambda: both("clientvpn", groups=20),
     "responses/clientvpn-200-groups": lambda: both("clientvpn", groups=200),
+    # ~100 KB, for the benchmark's cost-per-KB line (over Client VPN's 200-group rule).
+    "responses/large-1300-groups": lambda: both("clientvpn", groups=1300),
     "responses/clientvpn-assertion-only": lambda: response("clientvpn", asig=std_sig(A)),
     "responses/clientvpn-response-only": lambda: response("clientvpn", rsig=std_sig(R)),
     "responses/clientvpn-next-key": lambda: both("clientvpn"),

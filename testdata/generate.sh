@@ -221,6 +221,7 @@ responses() {
   mkdir -p responses
   response responses/clientvpn                    idp
   response responses/clientvpn-200-groups         idp
+  response responses/large-1300-groups            idp
   response responses/clientvpn-assertion-only     idp
   response responses/clientvpn-response-only      idp
   response responses/clientvpn-next-key           idp-next

@@ -237,7 +237,8 @@ fn every_case_through_the_cli() {
         };
         let outcome: Outcome = if json["valid"] == true {
             // The CLI does not report the envelope: no marker to compare.
-            let mut values = vec![json["name_id"].as_str().unwrap_or_default().to_string(), "envelope=?".to_string()];
+            let mut values =
+                vec![json["name_id"].as_str().unwrap_or_default().to_string(), "envelope=?".to_string()];
             for list in json["attributes"].as_object().into_iter().flat_map(|m| m.values()) {
                 values.extend(
                     list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)),
