@@ -7,13 +7,17 @@ use samlguard::xml::{self, Limits, NodeId};
 
 /// Nested elements with attributes, namespace declarations and text.
 fn document() -> impl Strategy<Value = String> {
-    let leaf = prop_oneof![Just("t".to_string()), Just("<e/>".to_string()), Just("<e a='1' b='2'/>".to_string())];
+    let leaf =
+        prop_oneof![Just("t".to_string()), Just("<e/>".to_string()), Just("<e a='1' b='2'/>".to_string())];
     leaf.prop_recursive(8, 200, 6, |inner| {
-        (prop::collection::vec(inner, 0..6), 0usize..4, 0usize..4, 0usize..40).prop_map(|(children, attrs, decls, value_len)| {
-            let attributes: String = (0..attrs).map(|i| format!(" a{i}='{}'", "v".repeat(value_len))).collect();
-            let declarations: String = (0..decls).map(|i| format!(" xmlns:p{i}='urn:p{i}'")).collect();
-            format!("<e{attributes}{declarations}>{}</e>", children.concat())
-        })
+        (prop::collection::vec(inner, 0..6), 0usize..4, 0usize..4, 0usize..40).prop_map(
+            |(children, attrs, decls, value_len)| {
+                let attributes: String =
+                    (0..attrs).map(|i| format!(" a{i}='{}'", "v".repeat(value_len))).collect();
+                let declarations: String = (0..decls).map(|i| format!(" xmlns:p{i}='urn:p{i}'")).collect();
+                format!("<e{attributes}{declarations}>{}</e>", children.concat())
+            },
+        )
     })
     .prop_map(|body| format!("<r>{body}</r>"))
 }
