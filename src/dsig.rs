@@ -552,23 +552,12 @@ struct Shape<'d> {
     x509_certificate: Option<NodeId>,
 }
 
-/// Reads the element children of `node`: only ds elements, no stray text.
+/// Element children of a signature structure element; text is refused.
 fn ds_children<'d, 'a>(
     doc: &'d Document<'a>,
     node: NodeId,
 ) -> Result<Vec<ElementRef<'d, 'a>>, SignatureError> {
-    let mut out = Vec::new();
-    for child in doc.children(node) {
-        match doc.node(child).kind() {
-            NodeKind::Element(_) => out.push(doc.element(child).ok_or(SignatureError::Malformed("element"))?),
-            NodeKind::Text(t) if t.trim_matches([' ', '\t', '\n', '\r']).is_empty() => {}
-            NodeKind::Text(_) => {
-                return Err(SignatureError::Malformed("unexpected text in signature structure"));
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
+    doc.element_only_children(node).ok_or(SignatureError::Malformed("unexpected text in signature structure"))
 }
 
 /// Expects the children to be exactly `names` (a `?` suffix marks optional) in order.

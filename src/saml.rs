@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use crate::dsig::{DSIG_NS, VerifiedSignature};
 use crate::policy::PolicyError;
-use crate::xml::{Document, ElementRef, NodeId, NodeKind};
+use crate::xml::{Document, ElementRef, NodeId};
 
 /// SAML 2.0 assertion namespace.
 pub const SAML_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -242,17 +242,8 @@ pub(crate) fn children<'d, 'a>(
     doc: &'d Document<'a>,
     node: NodeId,
 ) -> Result<Vec<ElementRef<'d, 'a>>, PolicyError> {
-    let mut out = Vec::new();
-    for child in doc.children(node) {
-        match doc.node(child).kind() {
-            NodeKind::Element(_) => out.extend(doc.element(child)),
-            NodeKind::Text(t) if !t.trim_matches([' ', '\t', '\n', '\r']).is_empty() => {
-                return Err(PolicyError::Malformed("unexpected text between elements".into()));
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
+    doc.element_only_children(node)
+        .ok_or_else(|| PolicyError::Malformed("unexpected text between elements".into()))
 }
 
 /// The full text of a value element; an element child is refused (invariant 8).

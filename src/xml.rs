@@ -539,6 +539,21 @@ impl<'a> Document<'a> {
         self.children(id).filter_map(move |c| self.element(c))
     }
 
+    /// Element children of a node that may hold only elements (comments, PIs
+    /// and whitespace between them are allowed); `None` when it holds
+    /// non-whitespace text. Structure elements (SAML, XML-DSig) are read this way.
+    pub fn element_only_children(&self, id: NodeId) -> Option<Vec<ElementRef<'_, 'a>>> {
+        let mut out = Vec::new();
+        for child in self.children(id) {
+            match &self.nodes[child.index()].kind {
+                NodeKind::Element(element) => out.push(ElementRef { doc: self, element, id: child }),
+                NodeKind::Text(t) if !t.trim_matches([' ', '\t', '\n', '\r']).is_empty() => return None,
+                _ => {}
+            }
+        }
+        Some(out)
+    }
+
     /// All nodes of the subtree rooted at `id` (including `id`), in document order.
     pub fn descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + use<'_, 'a> {
         let end = self.nodes.get(id.index()).map_or(id.0, |n| n.subtree_end);

@@ -1,9 +1,12 @@
 //! The `samlguard` binary, run as a process: `samlguard c14n`.
 #![cfg(feature = "cli")]
 
-use std::io::Write;
+mod common;
+
+use common::samlguard;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
@@ -38,20 +41,6 @@ fn response(comments: bool, signature: bool) -> String {
         if signature { SIGNATURE } else { "" },
         assertion(comments, true, ""),
     )
-}
-
-fn samlguard(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samlguard"))
-        .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn samlguard");
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// A fresh file under the target's scratch directory.

@@ -2,9 +2,12 @@
 //! on the repository's signed fixtures (see testdata/README.md).
 #![cfg(feature = "cli")]
 
-use std::io::Write;
+mod common;
+
+use common::samlguard;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
@@ -25,20 +28,6 @@ fn fixture(rel: &str) -> String {
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(fixture(rel)).unwrap()
-}
-
-fn samlguard(args: &[String], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samlguard"))
-        .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn samlguard");
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    child.wait_with_output().unwrap()
 }
 
 fn strings(args: &[&str]) -> Vec<String> {

@@ -11,15 +11,6 @@ use samlguard::xml;
 
 const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
-fn is_sha1(signature: &serde_json::Value) -> bool {
-    signature["sigalg"].as_str().is_some_and(|a| a.ends_with("sha1"))
-        || signature["refs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|r| r["digest"].as_str().is_some_and(|d| d.ends_with("sha1")))
-}
-
 /// Exactly the SAML profile's transform chain and canonicalization.
 fn in_profile(signature: &serde_json::Value) -> bool {
     let refs = signature["refs"].as_array().map_or(&[][..], |v| v);
@@ -89,7 +80,7 @@ fn real_idp_signatures_agree_with_libxmlsec1() {
                 match (xmlsec_ok, &outcome) {
                     (true, Ok(_)) => {
                         verified += 1;
-                        if is_sha1(signature) {
+                        if common::signature_uses_sha1(signature) {
                             // The opt-in is what made it pass.
                             match dsig::verify(&doc, node, &keys, Algorithms::STRICT) {
                                 Err(e) if e.kind() == "sha1_not_allowed" => sha1_gated += 1,

@@ -9,14 +9,7 @@ use samlguard::metadata::IdpTrust;
 use samlguard::policy::{Context, Generic, Policy};
 
 fn uses_sha1(entry: &serde_json::Value) -> bool {
-    entry["signatures"].as_array().into_iter().flatten().any(|s| {
-        s["sigalg"].as_str().is_some_and(|a| a.ends_with("sha1"))
-            || s["refs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|r| r["digest"].as_str().is_some_and(|d| d.ends_with("sha1")))
-    })
+    entry["signatures"].as_array().into_iter().flatten().any(common::signature_uses_sha1)
 }
 
 /// Rules under which samlguard deliberately refuses responses other

@@ -110,3 +110,31 @@ pub fn trusted_keys(dir: &Path, spec: &str) -> Option<Vec<samlguard::dsig::Publi
         None => (!keys.is_empty()).then_some(keys),
     }
 }
+
+/// Runs the `samlguard` binary with `args`, feeding it `stdin` when given.
+#[cfg(feature = "cli")]
+pub fn samlguard<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samlguard"))
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn samlguard");
+    if let Some(bytes) = stdin {
+        child.stdin.take().expect("stdin is piped").write_all(bytes).expect("write stdin");
+    }
+    child.wait_with_output().expect("samlguard runs")
+}
+
+/// Whether a manifest signature entry uses SHA-1 (signature or digest).
+pub fn signature_uses_sha1(signature: &serde_json::Value) -> bool {
+    signature["sigalg"].as_str().is_some_and(|a| a.ends_with("sha1"))
+        || signature["refs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["digest"].as_str().is_some_and(|d| d.ends_with("sha1")))
+}
