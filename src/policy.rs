@@ -1026,16 +1026,16 @@ impl<P: Profile> Policy<P> {
         if !root.is(SAMLP_NS, "Response") {
             return Err(PolicyError::NotAResponse.into());
         }
-        // Exactly one Assertion, a direct child; no EncryptedAssertion anywhere.
-        let mut assertions = Vec::new();
+        // One pass: exactly one Assertion, a direct child; no EncryptedAssertion
+        // anywhere; signatures collected to check their parents below.
+        let (mut assertions, mut signatures) = (Vec::new(), Vec::new());
         for node in doc.descendants(response) {
             let Some(e) = doc.element(node) else { continue };
-            if e.namespace() == SAML_NS {
-                match e.local_name() {
-                    "Assertion" => assertions.push(node),
-                    "EncryptedAssertion" => return Err(PolicyError::EncryptedAssertion.into()),
-                    _ => {}
-                }
+            match (e.namespace(), e.local_name()) {
+                (SAML_NS, "Assertion") => assertions.push(node),
+                (SAML_NS, "EncryptedAssertion") => return Err(PolicyError::EncryptedAssertion.into()),
+                (dsig::DSIG_NS, "Signature") => signatures.push(node),
+                _ => {}
             }
         }
         let [assertion] = assertions.as_slice() else {
@@ -1046,7 +1046,7 @@ impl<P: Profile> Policy<P> {
             return Err(PolicyError::AssertionPosition.into());
         }
         // Only the Response's and the Assertion's own signatures may exist.
-        for signature in dsig::all_signatures(doc) {
+        for signature in signatures {
             let parent = doc.parent(signature).unwrap_or(NodeId::DOCUMENT);
             if parent != response && parent != assertion {
                 let inside =
