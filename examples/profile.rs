@@ -1,4 +1,5 @@
-//! Loops one stage for profiling: `cargo run --release --example profile -- parse|validate N`.
+//! Loops one stage for profiling:
+//! `cargo run --release --example profile -- parse|c14n|validate N [FILE]`.
 use samlguard::metadata::{IdpTrust, MetadataOptions};
 use samlguard::policy::{ClientVpn, Context, Policy};
 
@@ -6,7 +7,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_else(|| "validate".into());
     let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
-    let bytes = std::fs::read("testdata/responses/clientvpn.xml").unwrap();
+    let file = args.next().unwrap_or_else(|| "testdata/responses/clientvpn.xml".into());
+    let bytes = std::fs::read(&file).unwrap();
     let trust = IdpTrust::from_metadata(
         &std::fs::read("testdata/metadata/entra.xml").unwrap(),
         &MetadataOptions::default(),
@@ -19,6 +21,16 @@ fn main() {
     for _ in 0..n {
         match what.as_str() {
             "parse" => drop(std::hint::black_box(samlguard::xml::parse(&bytes).unwrap())),
+            "c14n" => {
+                let doc = samlguard::xml::parse(&bytes).unwrap();
+                for signature in samlguard::dsig::all_signatures(&doc) {
+                    let options = samlguard::c14n::Options { omit: Some(signature), ..Default::default() };
+                    let mut sink = samlguard::c14n::DigestSink::new(&ring::digest::SHA256);
+                    samlguard::c14n::canonicalize(&doc, doc.parent(signature).unwrap(), &options, &mut sink)
+                        .unwrap();
+                    std::hint::black_box(sink.finish());
+                }
+            }
             _ => drop(std::hint::black_box(policy.validate(&bytes, &context).unwrap())),
         }
     }

@@ -1096,7 +1096,10 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
             return Ok(());
         }
-        if let Some(i) = raw.find("]]>") {
+        // `]` is rare in SAML text: look for it first, the substring search only then.
+        if raw.as_bytes().contains(&b']')
+            && let Some(i) = raw.find("]]>")
+        {
             return Err(self.error(XmlErrorKind::CdataEndInText, start + i));
         }
         let text = if raw.contains('\r') {
