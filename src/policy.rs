@@ -564,7 +564,6 @@ impl Login {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientVpnLogin {
     login: Login,
-    groups: Vec<String>,
     first_name: Option<String>,
     last_name: Option<String>,
 }
@@ -579,7 +578,8 @@ impl std::ops::Deref for ClientVpnLogin {
 impl ClientVpnLogin {
     /// `memberOf` values (what Client VPN authorization rules match).
     pub fn groups(&self) -> &[String] {
-        &self.groups
+        // Checked present when the login was built; read from the verified assertion.
+        self.login.assertion.attribute(MEMBER_OF).unwrap_or_default()
     }
     /// `FirstName`, when sent.
     pub fn first_name(&self) -> Option<&str> {
@@ -682,7 +682,7 @@ impl Profile for ClientVpn {
             return Err(PolicyError::NameId(format!("{:?} is not an email address", name_id.value)));
         }
         let groups = match assertion.attribute(MEMBER_OF) {
-            Some(values) => values.to_vec(),
+            Some(values) => values,
             None if assertion.attribute(GROUPS_LINK).is_some() => return Err(PolicyError::GroupOverage),
             None => return Err(PolicyError::MissingGroups),
         };
@@ -700,7 +700,7 @@ impl Profile for ClientVpn {
         }
         let first_name = single(assertion, "FirstName")?.map(str::to_string);
         let last_name = single(assertion, "LastName")?.map(str::to_string);
-        Ok(ClientVpnLogin { login, groups, first_name, last_name })
+        Ok(ClientVpnLogin { login, first_name, last_name })
     }
 }
 
