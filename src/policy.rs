@@ -921,11 +921,11 @@ pub struct Policy<P: Profile> {
     max_age: Option<TimeDelta>,
     strict_conditions: bool,
     replay_cache: Option<Arc<dyn ReplayCache>>,
-    profile: P,
+    profile: std::marker::PhantomData<P>,
 }
 
 impl<P: Profile> Policy<P> {
-    fn with_defaults(trust: IdpTrust, profile: P, audiences: Vec<String>, acs_urls: AcsUrls) -> Self {
+    fn with_defaults(trust: IdpTrust, audiences: Vec<String>, acs_urls: AcsUrls) -> Self {
         Self {
             trust,
             audiences,
@@ -939,7 +939,7 @@ impl<P: Profile> Policy<P> {
             max_age: None,
             strict_conditions: false,
             replay_cache: Some(Arc::new(MemoryReplayCache::default())),
-            profile,
+            profile: std::marker::PhantomData,
         }
     }
 
@@ -996,7 +996,6 @@ impl<P: Profile> Policy<P> {
         let doc = xml::parse_with_limits(&bytes, &self.xml_limits)?;
         let (assertion, envelope, signatures) = self.verified_assertion(&doc, context)?;
         let audience = self.check_assertion(&assertion, envelope.as_ref(), context)?;
-        let _ = &self.profile;
         let expires = assertion
             .subject_confirmation
             .not_on_or_after
@@ -1277,7 +1276,6 @@ impl Policy<ClientVpn> {
     pub fn new(trust: IdpTrust) -> Self {
         let mut policy = Self::with_defaults(
             trust,
-            ClientVpn,
             vec!["urn:amazon:webservices:clientvpn".into()],
             AcsUrls::Exact(vec![
                 "http://127.0.0.1:35001".into(),
@@ -1301,7 +1299,6 @@ impl Policy<AwsConsole> {
     pub fn new(trust: IdpTrust) -> Self {
         let mut policy = Self::with_defaults(
             trust,
-            AwsConsole,
             vec!["https://signin.aws.amazon.com/saml".into(), "urn:amazon:webservices".into()],
             AcsUrls::AwsSignIn,
         );
@@ -1319,7 +1316,7 @@ impl Policy<Generic> {
         audiences: impl IntoIterator<Item = impl Into<String>>,
         acs_urls: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        let mut policy = Self::with_defaults(trust, Generic, Vec::new(), AcsUrls::Exact(Vec::new()));
+        let mut policy = Self::with_defaults(trust, Vec::new(), AcsUrls::Exact(Vec::new()));
         policy.signatures = RequiredSignatures::Either;
         policy.with_audiences(audiences).with_acs_urls(acs_urls)
     }
@@ -1401,6 +1398,14 @@ mod tests {
         assert!(!is_email("alice@"));
         assert!(!is_email("alice example@example.com"));
         assert!(!is_email("alice@@example.com"));
+    }
+
+    #[test]
+    fn policies_are_shareable_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Policy<ClientVpn>>();
+        send_sync::<Policy<AwsConsole>>();
+        send_sync::<Policy<Generic>>();
     }
 
     #[test]

@@ -1239,7 +1239,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         let decl_end = self.declarations.len();
 
         let namespace =
-            self.resolve(prefix, true).ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, start + 1))?;
+            self.resolve(prefix).ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, start + 1))?;
 
         let attr_start = self.attributes.len();
         for &(name, value, offset) in &raw_attributes {
@@ -1254,7 +1254,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                 None
             } else {
                 Some(
-                    self.resolve(prefix, false)
+                    self.resolve(prefix)
                         .flatten()
                         .ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, offset))?,
                 )
@@ -1309,7 +1309,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     /// The binding of `prefix` in scope. Outer `None`: unbound. For the default
     /// namespace (empty prefix) an unbound or `xmlns=""` default resolves to
     /// `Some(None)`, meaning "no namespace".
-    fn resolve(&self, prefix: &str, _element: bool) -> Option<Option<NsIndex>> {
+    fn resolve(&self, prefix: &str) -> Option<Option<NsIndex>> {
         for &index in self.scope.iter().rev() {
             let decl = &self.declarations[index as usize];
             if same_name(decl.prefix, prefix) {
