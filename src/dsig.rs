@@ -148,6 +148,9 @@ pub struct PublicKey {
     key: Vec<u8>,
     /// The certificate DER, compared against KeyInfo's hint.
     certificate: Vec<u8>,
+    /// The certificate in canonical base64, compared with KeyInfo's text
+    /// without decoding it.
+    certificate_base64: String,
     subject: String,
 }
 
@@ -208,7 +211,13 @@ impl PublicKey {
             }
             _ => return Err(KeyError::UnsupportedKeyType),
         };
-        Ok(Self { kind, key, certificate: der.to_vec(), subject: certificate.subject().to_string() })
+        Ok(Self {
+            kind,
+            key,
+            certificate: der.to_vec(),
+            certificate_base64: base64::engine::general_purpose::STANDARD.encode(der),
+            subject: certificate.subject().to_string(),
+        })
     }
 
     /// Parses every `CERTIFICATE` block of a PEM text.
@@ -446,8 +455,8 @@ pub fn verify(
     }
     let signature_value = decode_base64(doc, shape.signature_value, "SignatureValue")?;
     let hint = match shape.x509_certificate {
-        Some(node) => Some(decode_base64(doc, node, "X509Certificate")?),
-        None => None,
+        Some(node) => certificate_hint(doc, node, keys)?,
+        None => Hint::Absent,
     };
 
     // SignedInfo first: it authenticates DigestValue and the transforms.
@@ -457,7 +466,7 @@ pub fn verify(
         &Options { with_comments: shape.signed_info_comments, ..Options::default() }
             .with_prefix_list(shape.signed_info_prefixes),
     )?;
-    let key_index = verify_with_keys(keys, algorithm, hint.as_deref(), &signed_info_bytes, &signature_value)?;
+    let key_index = verify_with_keys(keys, algorithm, hint, &signed_info_bytes, &signature_value)?;
 
     let mut sink = DigestSink::new(digest.ring());
     c14n::canonicalize(
@@ -478,11 +487,14 @@ pub fn verify(
 fn verify_with_keys(
     keys: &[PublicKey],
     algorithm: SignatureAlgorithm,
-    hint: Option<&[u8]>,
+    hint: Hint,
     message: &[u8],
     signature: &[u8],
 ) -> Result<usize, SignatureError> {
-    let hinted = hint.and_then(|der| keys.iter().position(|k| k.certificate == der));
+    let hinted = match hint {
+        Hint::Pinned(index) => Some(index),
+        Hint::Absent | Hint::Unknown => None,
+    };
     let order = hinted.into_iter().chain((0..keys.len()).filter(|&i| Some(i) != hinted));
     let mut usable = 0;
     let mut refusal = None;
@@ -502,7 +514,7 @@ fn verify_with_keys(
     if usable == 0 {
         return Err(refusal.unwrap_or(SignatureError::AlgorithmKeyMismatch));
     }
-    if hint.is_some() && hinted.is_none() {
+    if hint == Hint::Unknown {
         return Err(SignatureError::UnknownSigningKey);
     }
     Err(SignatureError::SignatureInvalid)
@@ -525,16 +537,45 @@ fn crypto_text<'d>(
     doc.text_content(node).ok_or(SignatureError::CryptoText(what))
 }
 
-fn decode_base64(doc: &Document<'_>, node: NodeId, what: &'static str) -> Result<Vec<u8>, SignatureError> {
-    let text = crypto_text(doc, node, what)?;
-    let compact: Vec<u8> = text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).collect();
+/// KeyInfo's certificate, a hint only: which pinned key it names, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Absent,
+    Pinned(usize),
+    Unknown,
+}
+
+/// Compares the certificate text with each pinned certificate's canonical
+/// base64 (equal texts are equal certificates, with no decoding on the usual
+/// path); a certificate that matches none must still be valid base64.
+fn certificate_hint(doc: &Document<'_>, node: NodeId, keys: &[PublicKey]) -> Result<Hint, SignatureError> {
+    let compact = compact_base64(&crypto_text(doc, node, "X509Certificate")?);
+    if let Some(index) = keys.iter().position(|k| k.certificate_base64.as_bytes() == compact.as_slice()) {
+        return Ok(Hint::Pinned(index));
+    }
+    decode_compact(&compact, "X509Certificate")?;
+    Ok(Hint::Unknown)
+}
+
+/// Base64 text without the whitespace XML-DSig allows inside it.
+fn compact_base64(text: &str) -> Vec<u8> {
+    let mut compact = Vec::with_capacity(text.len());
+    compact.extend(text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')));
+    compact
+}
+
+fn decode_compact(compact: &[u8], what: &'static str) -> Result<Vec<u8>, SignatureError> {
     let decoded = base64::engine::general_purpose::STANDARD
-        .decode(&compact)
+        .decode(compact)
         .map_err(|_| SignatureError::Base64(what))?;
     if decoded.is_empty() {
         return Err(SignatureError::Base64(what));
     }
     Ok(decoded)
+}
+
+fn decode_base64(doc: &Document<'_>, node: NodeId, what: &'static str) -> Result<Vec<u8>, SignatureError> {
+    decode_compact(&compact_base64(&crypto_text(doc, node, what)?), what)
 }
 
 /// The pieces of a Signature that passed the structural profile.

@@ -203,6 +203,15 @@ fn mutations_of_a_valid_signature() {
         )),
         "crypto_text"
     );
+    // A KeyInfo certificate that is no pinned key must still be valid base64.
+    assert_eq!(
+        mutated(|t| once(
+            t,
+            "</SignatureValue>",
+            "</SignatureValue><KeyInfo><X509Data><X509Certificate>AA!A</X509Certificate></X509Data></KeyInfo>"
+        )),
+        "invalid_base64"
+    );
     assert_eq!(mutated(|t| once(t, "<SignatureValue>", "<SignatureValue><b/>")), "malformed_signature");
     assert_eq!(mutated(|t| once(t, "<SignatureValue>", "<SignatureValue>!")), "invalid_base64");
     assert_eq!(mutated(|t| once(t, "</SignatureValue>", "</SignatureValue>text")), "malformed_signature");
