@@ -240,13 +240,13 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
                 open.pop();
             }
             if Some(id) == omit {
-                skip_until = Some(self.subtree_end(id));
+                skip_until = Some(self.doc.subtree_end(id));
                 continue;
             }
             if let Some(element) = self.doc.element(id) {
                 let mark = self.rendered.len();
                 self.start_tag(element)?;
-                open.push((id, self.subtree_end(id), mark));
+                open.push((id, self.doc.subtree_end(id), mark));
             } else {
                 self.leaf(id);
             }
@@ -256,10 +256,6 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
             self.rendered.truncate(mark);
         }
         Ok(())
-    }
-
-    fn subtree_end(&self, id: NodeId) -> NodeId {
-        self.doc.subtree_end(id)
     }
 
     fn leaf(&mut self, id: NodeId) {
@@ -320,7 +316,7 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
             self.sorted_attributes.push((ans, attribute.local_name(), attribute.prefix(), attribute.value()));
         }
         for &(_, uri) in &self.candidates {
-            if !uri.is_empty() && !is_absolute(uri) {
+            if !uri.is_empty() && !crate::xml::is_absolute_uri(uri) {
                 return Err(C14nError::RelativeNamespace(uri.to_string()));
             }
         }
@@ -379,14 +375,6 @@ fn compare(a: &str, b: &str) -> std::cmp::Ordering {
         }
     }
     a.len().cmp(&b.len())
-}
-
-fn is_absolute(uri: &str) -> bool {
-    uri.split_once(':').is_some_and(|(scheme, _)| {
-        let mut chars = scheme.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
 }
 
 /// Writes text (`attribute == false`) or an attribute value with the C14N

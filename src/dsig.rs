@@ -574,7 +574,13 @@ fn decode_compact(compact: &[u8], what: &'static str) -> Result<Vec<u8>, Signatu
     Ok(decoded)
 }
 
-fn decode_base64(doc: &Document<'_>, node: NodeId, what: &'static str) -> Result<Vec<u8>, SignatureError> {
+/// The decoded base64 text of a crypto value element (whitespace allowed,
+/// nothing but text inside).
+pub(crate) fn decode_base64(
+    doc: &Document<'_>,
+    node: NodeId,
+    what: &'static str,
+) -> Result<Vec<u8>, SignatureError> {
     decode_compact(&compact_base64(&crypto_text(doc, node, what)?), what)
 }
 

@@ -21,8 +21,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use base64::Engine;
-
 use crate::dsig::{self, Algorithms, DSIG_NS, KeyError, PublicKey, SignatureError};
 use crate::xml::{self, Document, ElementRef, XmlError};
 
@@ -239,10 +237,7 @@ fn certificates<'d>(
         .flat_map(move |info| doc.child_elements(info.id()).filter(|e| e.is(DSIG_NS, "X509Data")))
         .flat_map(move |data| doc.child_elements(data.id()).filter(|e| e.is(DSIG_NS, "X509Certificate")))
         .map(move |certificate| {
-            let text = doc.text_content(certificate.id()).ok_or(ConfigError::CertificateEncoding)?;
-            let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-            base64::engine::general_purpose::STANDARD
-                .decode(compact)
+            dsig::decode_base64(doc, certificate.id(), "X509Certificate")
                 .map_err(|_| ConfigError::CertificateEncoding)
         })
 }

@@ -1002,13 +1002,14 @@ impl<P: Profile> Policy<P> {
             .into_iter()
             .chain(assertion.conditions.not_on_or_after)
             .min();
+        // Keyed by issuer and ID; the ID is the part after the separator.
         let key = format!("{}\u{0}{}", assertion.issuer, assertion.id);
+        let id_start = assertion.issuer.len() + 1;
         let login = P::claims(Login { assertion, audience, envelope, signatures })?;
         if let Some(cache) = &self.replay_cache {
             let expires = later(expires.unwrap_or(context.now), self.clock_skew);
             if !cache.insert(&key, expires, context.now)? {
-                let id = key.rsplit('\u{0}').next().unwrap_or_default().to_string();
-                return Err(PolicyError::Replay(id).into());
+                return Err(PolicyError::Replay(key[id_start..].to_string()).into());
             }
         }
         Ok(Verified(login))

@@ -758,7 +758,7 @@ fn split_qname(name: &str) -> Option<(&str, &str)> {
 /// rather than produce a canonical form nobody else can reproduce. `&` is
 /// refused too: libxml2 writes it unescaped in canonical namespace
 /// declarations where the C14N recommendation escapes it, so the two disagree.
-fn is_absolute_uri(uri: &str) -> bool {
+pub(crate) fn is_absolute_uri(uri: &str) -> bool {
     const URI_PUNCTUATION: &[u8] = b"-._~:/?#[]@!$'()*+,;=%";
     let Some((scheme, rest)) = uri.split_once(':') else {
         return false;

@@ -269,3 +269,16 @@ fn every_case_through_the_cli() {
     eprintln!("{ran} cases through the CLI");
     assert!(failures.is_empty(), "{} CLI cases failed:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn replay_error_names_the_assertion_id() {
+    let trust = IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &MetadataOptions::default())
+        .unwrap();
+    let policy = Policy::<AwsConsole>::new(trust);
+    let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap());
+    let response = common::testdata("responses/aws-console.xml");
+    policy.validate(&response, &context).unwrap();
+    let replay = policy.validate(&response, &context).unwrap_err();
+    assert_eq!(replay.kind(), "replayed_assertion");
+    assert_eq!(replay.to_string(), "assertion \"_a8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c\" was already used");
+}
