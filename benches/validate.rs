@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use samlguard::c14n::{self, DigestSink, Options};
-use samlguard::dsig::{self, Algorithms, PublicKey};
+use samlguard::dsig::{self, Algorithms};
 use samlguard::metadata::{IdpTrust, MetadataOptions};
 use samlguard::policy::{AwsConsole, ClientVpn, Context, Generic, Policy};
 use samlguard::xml;
@@ -47,15 +47,7 @@ fn floor(bytes: &[u8]) -> Floor {
         signed_infos.push((c14n::to_vec(&doc, signed_info, &Options::default()).unwrap(), signature_value));
     }
     let key = trust().keys().iter().find(|k| k.subject().contains("current")).unwrap().clone();
-    Floor { digests, signed_infos, key: spki_rsa_key(&key) }
-}
-
-/// The PKCS#1 RSAPublicKey ring wants, from the certificate.
-fn spki_rsa_key(key: &PublicKey) -> Vec<u8> {
-    use x509_parser::prelude::FromDer;
-    let (_, certificate) =
-        x509_parser::certificate::X509Certificate::from_der(key.certificate_der()).unwrap();
-    certificate.public_key().subject_public_key.data.to_vec()
+    Floor { digests, signed_infos, key: key.public_key_bytes().to_vec() }
 }
 
 fn run_floor(floor: &Floor) {

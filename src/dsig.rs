@@ -96,7 +96,8 @@ pub enum DigestAlgorithm {
 }
 
 impl DigestAlgorithm {
-    fn from_uri(uri: &str) -> Option<Self> {
+    /// The algorithm named by a DigestMethod URI, if samlguard supports it.
+    pub fn from_uri(uri: &str) -> Option<Self> {
         Some(match uri {
             "http://www.w3.org/2001/04/xmlenc#sha256" => Self::Sha256,
             "http://www.w3.org/2001/04/xmldsig-more#sha384" => Self::Sha384,
@@ -238,6 +239,12 @@ impl PublicKey {
     /// The certificate subject, for messages.
     pub fn subject(&self) -> &str {
         &self.subject
+    }
+
+    /// The public key as verification takes it: the PKCS#1 RSAPublicKey for
+    /// RSA, the uncompressed point for ECDSA.
+    pub fn public_key_bytes(&self) -> &[u8] {
+        &self.key
     }
 
     /// The DER certificate this key came from.

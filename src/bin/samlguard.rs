@@ -27,7 +27,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use samlguard::Error;
 use samlguard::c14n::{self, Options};
-use samlguard::dsig::{self, Algorithms, PublicKey, SignatureAlgorithm};
+use samlguard::dsig::{self, Algorithms, DigestAlgorithm, PublicKey, SignatureAlgorithm};
 use samlguard::input::{self, InputLimits};
 use samlguard::metadata::{ConfigError, IdpTrust, MetadataOptions};
 use samlguard::policy::{
@@ -1604,7 +1604,7 @@ impl Floor {
                 signature: signature_value,
                 algorithm,
                 algorithm_name,
-                key: ring_key(key).ok_or_else(|| unavailable("unreadable pinned certificate"))?,
+                key: key.public_key_bytes().to_vec(),
             };
             // The floor must compute exactly what the verifier computed.
             if ring::digest::digest(item.digest, &item.referenced).as_ref() != digest_value.as_slice() {
@@ -1653,23 +1653,15 @@ fn ring_algorithm(
     Some((ring, algorithm.name()))
 }
 
+/// The ring digest for a DigestMethod URI on samlguard's allow-list.
 fn ring_digest(uri: &str) -> Option<&'static ring::digest::Algorithm> {
-    Some(match uri {
-        "http://www.w3.org/2001/04/xmlenc#sha256" => &ring::digest::SHA256,
-        "http://www.w3.org/2001/04/xmldsig-more#sha384" => &ring::digest::SHA384,
-        "http://www.w3.org/2001/04/xmlenc#sha512" => &ring::digest::SHA512,
-        "http://www.w3.org/2000/09/xmldsig#sha1" => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+    Some(match DigestAlgorithm::from_uri(uri)? {
+        DigestAlgorithm::Sha256 => &ring::digest::SHA256,
+        DigestAlgorithm::Sha384 => &ring::digest::SHA384,
+        DigestAlgorithm::Sha512 => &ring::digest::SHA512,
+        DigestAlgorithm::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
         _ => return None,
     })
-}
-
-/// The subjectPublicKey bits of the pinned certificate: the PKCS#1
-/// RSAPublicKey for RSA, the uncompressed point for EC (what ring wants).
-/// `PublicKey` keeps these bytes but has no accessor for them.
-fn ring_key(key: &PublicKey) -> Option<Vec<u8>> {
-    use x509_parser::prelude::FromDer;
-    let (_, certificate) = x509_parser::certificate::X509Certificate::from_der(key.certificate_der()).ok()?;
-    Some(certificate.public_key().subject_public_key.data.to_vec())
 }
 
 // ---------------------------------------------------------------------------
