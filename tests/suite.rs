@@ -204,29 +204,36 @@ fn every_case_through_the_cli() {
         std::fs::write(&path, input(case)).unwrap();
         let trust = case["trust"].as_str().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_samlguard"));
-        command.arg("verify").args(["--profile", case["profile"].as_str().unwrap(), "--format", "json"]);
+        let mut args: Vec<std::ffi::OsString> =
+            ["verify", "--profile", case["profile"].as_str().unwrap(), "--format", "json"]
+                .into_iter()
+                .map(Into::into)
+                .collect();
+        let mut flag = |name: &str, value: std::ffi::OsString| {
+            args.push(name.into());
+            args.push(value);
+        };
         if trust.ends_with(".xml") {
-            command.arg("--idp-metadata").arg(root.join(trust));
+            flag("--idp-metadata", root.join(trust).into());
         } else {
-            command.arg("--idp-cert").arg(root.join(trust));
-            command.args(["--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER)]);
+            flag("--idp-cert", root.join(trust).into());
+            flag("--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER).into());
         }
-        command.args(["--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z")]);
+        flag("--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").into());
         if let Some(id) = case["request_id"].as_str() {
-            command.args(["--in-response-to", id]);
+            flag("--in-response-to", id.into());
         }
         for audience in strings(case, "audiences") {
-            command.args(["--audience", &audience]);
+            flag("--audience", audience.into());
         }
         for url in strings(case, "acs_urls") {
-            command.args(["--acs-url", &url]);
+            flag("--acs-url", url.into());
         }
         if case["allow_sha1"] == true {
-            command.arg("--allow-sha1");
+            args.push("--allow-sha1".into());
         }
-        command.arg(&path);
-        let output = command.output().unwrap();
+        args.push(path.clone().into());
+        let output = common::samlguard(&args, None);
         ran += 1;
         let json: serde_json::Value = match serde_json::from_slice(&output.stdout) {
             Ok(json) => json,
