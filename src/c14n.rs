@@ -63,6 +63,7 @@ impl DigestSink {
 }
 
 impl Sink for DigestSink {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buffer.len() {
             self.context.update(&self.buffer[..self.len]);
@@ -74,6 +75,78 @@ impl Sink for DigestSink {
         }
         self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
+    }
+}
+
+/// Where the walk writes: a caller's [`Sink`], or the split digest of
+/// [`digest_nested`], which also hears where the nested element's bytes start
+/// and stop.
+trait Output {
+    fn write(&mut self, bytes: &[u8]);
+    /// The nested element's bytes start (`true`) or pause/stop (`false`) here.
+    fn nested(&mut self, on: bool);
+}
+
+struct Plain<'s, S: Sink + ?Sized>(&'s mut S);
+
+impl<S: Sink + ?Sized> Output for Plain<'_, S> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+    }
+
+    #[inline]
+    fn nested(&mut self, _on: bool) {}
+}
+
+/// Two digests fed from one staging buffer: the outer one over everything,
+/// the nested one over the ranges the walk switches on.
+struct SplitDigest {
+    outer: ring::digest::Context,
+    nested: ring::digest::Context,
+    buffer: [u8; 2048],
+    len: usize,
+    /// Where in the buffer the nested digest's current range began.
+    nested_from: Option<usize>,
+}
+
+impl SplitDigest {
+    fn flush(&mut self) {
+        if let Some(from) = self.nested_from {
+            self.nested.update(&self.buffer[from..self.len]);
+            self.nested_from = Some(0);
+        }
+        self.outer.update(&self.buffer[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl Output for SplitDigest {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buffer.len() {
+            self.flush();
+            if bytes.len() >= self.buffer.len() {
+                self.outer.update(bytes);
+                if self.nested_from.is_some() {
+                    self.nested.update(bytes);
+                }
+                return;
+            }
+        }
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn nested(&mut self, on: bool) {
+        match (on, self.nested_from) {
+            (true, None) => self.nested_from = Some(self.len),
+            (false, Some(from)) => {
+                self.nested.update(&self.buffer[from..self.len]);
+                self.nested_from = None;
+            }
+            _ => {}
+        }
     }
 }
 
@@ -140,6 +213,13 @@ pub fn canonicalize<S: Sink + ?Sized>(
     options: &Options<'_>,
     sink: &mut S,
 ) -> Result<(), C14nError> {
+    let inclusive = prepare(doc, apex, options)?;
+    let mut writer = Writer::new(doc, Plain(sink), options.with_comments, inclusive, None);
+    if apex == NodeId::DOCUMENT { writer.document(options.omit) } else { writer.subtree(apex, options.omit) }
+}
+
+/// Checks `apex` and `options`; returns the PrefixList (`""` for `#default`).
+fn prepare<'p>(doc: &Document<'_>, apex: NodeId, options: &Options<'p>) -> Result<Vec<&'p str>, C14nError> {
     if apex != NodeId::DOCUMENT && doc.element(apex).is_none() {
         return Err(C14nError::NotAnElement);
     }
@@ -156,16 +236,56 @@ pub fn canonicalize<S: Sink + ?Sized>(
             p => return Err(C14nError::InvalidPrefix(p.to_string())),
         }
     }
-    let mut writer = Writer {
-        doc,
-        sink,
-        with_comments: options.with_comments,
-        inclusive,
-        rendered: Vec::with_capacity(16),
-        candidates: Vec::with_capacity(8),
-        sorted_attributes: Vec::with_capacity(16),
+    Ok(inclusive)
+}
+
+/// Digests the canonical form of `apex` and, in the same pass, the canonical
+/// form `nested` (an element inside it) has when canonicalized alone under
+/// `nested_options`: the Response and Assertion digests of a doubly signed
+/// response with the Assertion walked once.
+///
+/// The nested digest is `None` when it cannot be shared, and the caller then
+/// canonicalizes `nested` on its own: different comment or PrefixList
+/// settings, `nested` not written by the outer form (outside `apex` or in
+/// what `options` omit), an outer omission inside `nested`, or a namespace
+/// declaration that the two forms render differently. When it is `Some`, it
+/// is byte for byte the digest of [`canonicalize`]`(doc, nested, nested_options)`.
+pub fn digest_nested(
+    doc: &Document<'_>,
+    apex: NodeId,
+    options: &Options<'_>,
+    algorithm: &'static ring::digest::Algorithm,
+    nested: NodeId,
+    nested_options: &Options<'_>,
+    nested_algorithm: &'static ring::digest::Algorithm,
+) -> Result<(ring::digest::Digest, Option<ring::digest::Digest>), C14nError> {
+    let inclusive = prepare(doc, apex, options)?;
+    let shareable = apex != NodeId::DOCUMENT
+        && nested != apex
+        && doc.contains(apex, nested)
+        && options.omit.is_none_or(|omit| !doc.contains(omit, nested) && !doc.contains(nested, omit))
+        && nested_options.with_comments == options.with_comments
+        && prepare(doc, nested, nested_options).is_ok_and(|nested_inclusive| nested_inclusive == inclusive);
+    if !shareable {
+        let mut sink = DigestSink::new(algorithm);
+        canonicalize(doc, apex, options, &mut sink)?;
+        return Ok((sink.finish(), None));
+    }
+    let out = SplitDigest {
+        outer: ring::digest::Context::new(algorithm),
+        nested: ring::digest::Context::new(nested_algorithm),
+        buffer: [0; 2048],
+        len: 0,
+        nested_from: None,
     };
-    if apex == NodeId::DOCUMENT { writer.document(options.omit) } else { writer.subtree(apex, options.omit) }
+    let walk = NestedWalk { apex: nested, omit: nested_options.omit, mark: None, diverged: false };
+    let mut writer = Writer::new(doc, out, options.with_comments, inclusive, Some(walk));
+    writer.subtree(apex, options.omit)?;
+    let diverged = writer.nested.as_ref().is_none_or(|walk| walk.diverged);
+    let mut out = writer.out;
+    out.flush();
+    let nested = (!diverged).then(|| out.nested.finish());
+    Ok((out.outer.finish(), nested))
 }
 
 /// Canonicalizes into a new vector (for tooling and tests; the signature stage
@@ -176,9 +296,20 @@ pub fn to_vec(doc: &Document<'_>, apex: NodeId, options: &Options<'_>) -> Result
     Ok(out)
 }
 
-struct Writer<'d, 'a, 'o, S: Sink + ?Sized> {
+/// The nested element of [`digest_nested`] as the walk meets it.
+struct NestedWalk {
+    apex: NodeId,
+    omit: Option<NodeId>,
+    /// Inside the nested element: the rendered-stack length at its start.
+    /// Bindings below it exist only in the outer form.
+    mark: Option<usize>,
+    /// A namespace decision inside differs between the two forms.
+    diverged: bool,
+}
+
+struct Writer<'d, 'a, O: Output> {
     doc: &'d Document<'a>,
-    sink: &'o mut S,
+    out: O,
     with_comments: bool,
     /// PrefixList entries (`""` for `#default`).
     inclusive: Vec<&'d str>,
@@ -188,9 +319,29 @@ struct Writer<'d, 'a, 'o, S: Sink + ?Sized> {
     candidates: Vec<(&'d str, &'d str)>,
     /// Scratch: attribute order for the current element.
     sorted_attributes: Vec<(&'d str, &'d str, &'d str, &'d str)>,
+    nested: Option<NestedWalk>,
 }
 
-impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
+impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
+    fn new(
+        doc: &'d Document<'a>,
+        out: O,
+        with_comments: bool,
+        inclusive: Vec<&'d str>,
+        nested: Option<NestedWalk>,
+    ) -> Self {
+        Self {
+            doc,
+            out,
+            with_comments,
+            inclusive,
+            rendered: Vec::with_capacity(16),
+            candidates: Vec::with_capacity(8),
+            sorted_attributes: Vec::with_capacity(16),
+            nested,
+        }
+    }
+
     fn document(&mut self, omit: Option<NodeId>) -> Result<(), C14nError> {
         let root = self.doc.root();
         let mut after_root = false;
@@ -209,11 +360,11 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
                 continue;
             }
             if after_root {
-                self.sink.write(b"\n");
+                self.out.write(b"\n");
             }
             self.leaf(child);
             if !after_root {
-                self.sink.write(b"\n");
+                self.out.write(b"\n");
             }
         }
         Ok(())
@@ -235,8 +386,7 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
                 if id < end {
                     break;
                 }
-                self.end_tag(open_id);
-                self.rendered.truncate(mark);
+                self.close(open_id, mark);
                 open.pop();
             }
             if Some(id) == omit {
@@ -245,6 +395,7 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
             }
             if let Some(element) = self.doc.element(id) {
                 let mark = self.rendered.len();
+                self.enter(id, mark);
                 self.start_tag(element)?;
                 open.push((id, self.doc.subtree_end(id), mark));
             } else {
@@ -252,30 +403,56 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
             }
         }
         while let Some((open_id, _, mark)) = open.pop() {
-            self.end_tag(open_id);
-            self.rendered.truncate(mark);
+            self.close(open_id, mark);
         }
         Ok(())
     }
 
+    fn close(&mut self, id: NodeId, mark: usize) {
+        self.end_tag(id);
+        self.rendered.truncate(mark);
+        if let Some(walk) = &mut self.nested {
+            if id == walk.apex {
+                walk.mark = None;
+                self.out.nested(false);
+            } else if Some(id) == walk.omit && walk.mark.is_some() {
+                self.out.nested(true);
+            }
+        }
+    }
+
+    /// Before an element's start tag: the nested element's bytes start, or
+    /// pause for its omitted descendant.
+    #[inline]
+    fn enter(&mut self, id: NodeId, mark: usize) {
+        if let Some(walk) = &mut self.nested {
+            if id == walk.apex {
+                walk.mark = Some(mark);
+                self.out.nested(true);
+            } else if Some(id) == walk.omit && walk.mark.is_some() {
+                self.out.nested(false);
+            }
+        }
+    }
+
     fn leaf(&mut self, id: NodeId) {
         match self.doc.node(id).kind() {
-            NodeKind::Text(text) => write_escaped(self.sink, text.as_bytes(), false),
+            NodeKind::Text(text) => write_escaped(&mut self.out, text.as_bytes(), false),
             NodeKind::Comment(text) => {
                 if self.with_comments {
-                    self.sink.write(b"<!--");
-                    self.sink.write(text.as_bytes());
-                    self.sink.write(b"-->");
+                    self.out.write(b"<!--");
+                    self.out.write(text.as_bytes());
+                    self.out.write(b"-->");
                 }
             }
             NodeKind::ProcessingInstruction { target, data } => {
-                self.sink.write(b"<?");
-                self.sink.write(target.as_bytes());
+                self.out.write(b"<?");
+                self.out.write(target.as_bytes());
                 if !data.is_empty() {
-                    self.sink.write(b" ");
-                    self.sink.write(data.as_bytes());
+                    self.out.write(b" ");
+                    self.out.write(data.as_bytes());
                 }
-                self.sink.write(b"?>");
+                self.out.write(b"?>");
             }
             NodeKind::Document | NodeKind::Element(_) => {}
         }
@@ -284,11 +461,21 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
     /// Whether binding (prefix, uri) must be emitted here; records it as
     /// rendered either way (libxml2 pushes every visibly used binding).
     fn consider(&mut self, prefix: &'d str, uri: &'d str) {
-        let already = match self.rendered.iter().rev().find(|(p, _)| crate::xml::same_name(p, prefix)) {
-            Some((_, rendered_uri)) => crate::xml::same_name(rendered_uri, uri),
+        let found = self.rendered.iter().rposition(|(p, _)| crate::xml::same_name(p, prefix));
+        let already = match found {
+            Some(i) => same_uri(self.rendered[i].1, uri),
             // Nothing rendered for this prefix: only "no default namespace" is implied.
             None => uri.is_empty(),
         };
+        // Inside the nested element a binding found below its mark is not
+        // there when it is canonicalized alone, where the answer is the
+        // nothing-rendered one.
+        if let Some(NestedWalk { mark: Some(mark), diverged, .. }) = &mut self.nested
+            && found.is_some_and(|i| i < *mark)
+            && already != uri.is_empty()
+        {
+            *diverged = true;
+        }
         if !already && !self.candidates.iter().any(|(p, _)| crate::xml::same_name(p, prefix)) {
             self.candidates.push((prefix, uri));
         }
@@ -327,41 +514,48 @@ impl<'d, 'a, S: Sink + ?Sized> Writer<'d, 'a, '_, S> {
             self.sorted_attributes.sort_unstable_by(|a, b| compare(a.0, b.0).then_with(|| compare(a.1, b.1)));
         }
 
-        self.sink.write(b"<");
-        self.sink.write(element.qname().as_bytes());
+        self.out.write(b"<");
+        self.out.write(element.qname().as_bytes());
         for &(p, uri) in &self.candidates {
             if p.is_empty() {
-                self.sink.write(b" xmlns=\"");
+                self.out.write(b" xmlns=\"");
             } else {
-                self.sink.write(b" xmlns:");
-                self.sink.write(p.as_bytes());
-                self.sink.write(b"=\"");
+                self.out.write(b" xmlns:");
+                self.out.write(p.as_bytes());
+                self.out.write(b"=\"");
             }
-            write_escaped(self.sink, uri.as_bytes(), true);
-            self.sink.write(b"\"");
+            write_escaped(&mut self.out, uri.as_bytes(), true);
+            self.out.write(b"\"");
         }
         for &(_, local, p, value) in &self.sorted_attributes {
-            self.sink.write(b" ");
+            self.out.write(b" ");
             if !p.is_empty() {
-                self.sink.write(p.as_bytes());
-                self.sink.write(b":");
+                self.out.write(p.as_bytes());
+                self.out.write(b":");
             }
-            self.sink.write(local.as_bytes());
-            self.sink.write(b"=\"");
-            write_escaped(self.sink, value.as_bytes(), true);
-            self.sink.write(b"\"");
+            self.out.write(local.as_bytes());
+            self.out.write(b"=\"");
+            write_escaped(&mut self.out, value.as_bytes(), true);
+            self.out.write(b"\"");
         }
-        self.sink.write(b">");
+        self.out.write(b">");
         Ok(())
     }
 
     fn end_tag(&mut self, id: NodeId) {
         if let Some(element) = self.doc.element(id) {
-            self.sink.write(b"</");
-            self.sink.write(element.qname().as_bytes());
-            self.sink.write(b">");
+            self.out.write(b"</");
+            self.out.write(element.qname().as_bytes());
+            self.out.write(b">");
         }
     }
+}
+
+/// Namespace names usually come from the same declaration: equal pointers
+/// answer without comparing bytes.
+#[inline]
+fn same_uri(a: &str, b: &str) -> bool {
+    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()) || crate::xml::same_name(a, b)
 }
 
 /// Byte-order comparison inlined (the sorted names are short; a call into
@@ -381,7 +575,7 @@ fn compare(a: &str, b: &str) -> std::cmp::Ordering {
 /// escapes, in runs between the bytes that need escaping. Blocks with nothing
 /// to escape (nearly all of a SAML document) are passed through after a
 /// branch-free test the compiler vectorizes.
-fn write_escaped<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], attribute: bool) {
+fn write_escaped<O: Output>(sink: &mut O, bytes: &[u8], attribute: bool) {
     let special = |b: u8| {
         (b == b'&')
             | (b == b'<')

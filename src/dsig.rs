@@ -441,52 +441,151 @@ pub fn verify(
     keys: &[PublicKey],
     algorithms: Algorithms,
 ) -> Result<VerifiedSignature, SignatureError> {
-    let shape = Shape::read(doc, signature)?;
+    let pending = Pending::check(doc, signature, keys, algorithms)?;
+    let digest = pending.reference_digest(doc)?;
+    pending.finish(digest.as_ref())
+}
 
-    // Algorithms are checked before any key is touched.
-    let algorithm = SignatureAlgorithm::from_uri(shape.signature_method)
-        .ok_or_else(|| SignatureError::UnsupportedAlgorithm(shape.signature_method.to_string()))?;
-    let digest = DigestAlgorithm::from_uri(shape.digest_method)
-        .ok_or_else(|| SignatureError::UnsupportedAlgorithm(shape.digest_method.to_string()))?;
-    if !algorithms.allow_sha1 && (algorithm == SignatureAlgorithm::RsaSha1 || digest == DigestAlgorithm::Sha1)
-    {
-        return Err(SignatureError::Sha1NotAllowed);
-    }
-    if keys.is_empty() {
-        return Err(SignatureError::NoKeys);
-    }
-
-    let digest_value = decode_base64(doc, shape.digest_value, "DigestValue")?;
-    if digest_value.len() != digest.ring().output_len() {
-        return Err(SignatureError::Base64("DigestValue"));
-    }
-    let signature_value = decode_base64(doc, shape.signature_value, "SignatureValue")?;
-    let hint = match shape.x509_certificate {
-        Some(node) => certificate_hint(doc, node, keys)?,
-        None => Hint::Absent,
+/// Verifies `inner` (the Signature of an element inside the one `outer`
+/// signs: the Assertion's, inside the Response) and `outer`, with one
+/// canonicalization pass over the shared bytes when [`c14n::digest_nested`]
+/// allows it. Results and errors are exactly those of calling [`verify`] on
+/// `inner`, then on `outer`: the error, if any, names which one failed first.
+pub(crate) fn verify_nested(
+    doc: &Document<'_>,
+    inner: NodeId,
+    outer: NodeId,
+    keys: &[PublicKey],
+    algorithms: Algorithms,
+) -> Result<(VerifiedSignature, VerifiedSignature), (Nesting, SignatureError)> {
+    let inner_pending = Pending::check(doc, inner, keys, algorithms).map_err(|e| (Nesting::Inner, e))?;
+    let outer_pending = match Pending::check(doc, outer, keys, algorithms) {
+        Ok(p) => p,
+        Err(e) => {
+            verify_pending(doc, inner_pending).map_err(|e| (Nesting::Inner, e))?;
+            return Err((Nesting::Outer, e));
+        }
     };
-
-    // SignedInfo first: it authenticates DigestValue and the transforms.
-    let signed_info_bytes = c14n::to_vec(
+    let shared = c14n::digest_nested(
         doc,
-        shape.signed_info,
-        &Options { with_comments: shape.signed_info_comments, ..Options::default() }
-            .with_prefix_list(shape.signed_info_prefixes),
-    )?;
-    let key_index = verify_with_keys(keys, algorithm, hint, &signed_info_bytes, &signature_value)?;
-
-    let mut sink = DigestSink::new(digest.ring());
-    c14n::canonicalize(
-        doc,
-        shape.parent,
-        &Options { with_comments: shape.reference_comments, omit: Some(signature), ..Options::default() }
-            .with_prefix_list(shape.reference_prefixes),
-        &mut sink,
-    )?;
-    if !constant_time_eq(sink.finish().as_ref(), &digest_value) {
-        return Err(SignatureError::DigestMismatch);
+        outer_pending.shape.parent,
+        &outer_pending.reference_options(),
+        outer_pending.digest.ring(),
+        inner_pending.shape.parent,
+        &inner_pending.reference_options(),
+        inner_pending.digest.ring(),
+    );
+    match shared {
+        Ok((outer_digest, Some(inner_digest))) => {
+            let inner = inner_pending.finish(inner_digest.as_ref()).map_err(|e| (Nesting::Inner, e))?;
+            let outer = outer_pending.finish(outer_digest.as_ref()).map_err(|e| (Nesting::Outer, e))?;
+            Ok((inner, outer))
+        }
+        // Not shareable, or a canonicalization error: one at a time, in order,
+        // so that the error is the one `verify` would report.
+        _ => {
+            let inner = verify_pending(doc, inner_pending).map_err(|e| (Nesting::Inner, e))?;
+            let outer = verify_pending(doc, outer_pending).map_err(|e| (Nesting::Outer, e))?;
+            Ok((inner, outer))
+        }
     }
-    Ok(VerifiedSignature { signed: shape.parent, signature, algorithm, key_index })
+}
+
+/// Which signature of [`verify_nested`] an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nesting {
+    Inner,
+    Outer,
+}
+
+fn verify_pending(doc: &Document<'_>, pending: Pending<'_>) -> Result<VerifiedSignature, SignatureError> {
+    let digest = pending.reference_digest(doc)?;
+    pending.finish(digest.as_ref())
+}
+
+/// A Signature whose structure, algorithms and SignedInfo signature are
+/// verified; its Reference digest is still to be compared.
+struct Pending<'d> {
+    shape: Shape<'d>,
+    signature: NodeId,
+    algorithm: SignatureAlgorithm,
+    digest: DigestAlgorithm,
+    digest_value: Vec<u8>,
+    key_index: usize,
+}
+
+impl<'d> Pending<'d> {
+    fn check(
+        doc: &'d Document<'_>,
+        signature: NodeId,
+        keys: &[PublicKey],
+        algorithms: Algorithms,
+    ) -> Result<Self, SignatureError> {
+        let shape = Shape::read(doc, signature)?;
+
+        // Algorithms are checked before any key is touched.
+        let algorithm = SignatureAlgorithm::from_uri(shape.signature_method)
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm(shape.signature_method.to_string()))?;
+        let digest = DigestAlgorithm::from_uri(shape.digest_method)
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm(shape.digest_method.to_string()))?;
+        if !algorithms.allow_sha1
+            && (algorithm == SignatureAlgorithm::RsaSha1 || digest == DigestAlgorithm::Sha1)
+        {
+            return Err(SignatureError::Sha1NotAllowed);
+        }
+        if keys.is_empty() {
+            return Err(SignatureError::NoKeys);
+        }
+
+        let digest_value = decode_base64(doc, shape.digest_value, "DigestValue")?;
+        if digest_value.len() != digest.ring().output_len() {
+            return Err(SignatureError::Base64("DigestValue"));
+        }
+        let signature_value = decode_base64(doc, shape.signature_value, "SignatureValue")?;
+        let hint = match shape.x509_certificate {
+            Some(node) => certificate_hint(doc, node, keys)?,
+            None => Hint::Absent,
+        };
+
+        // SignedInfo first: it authenticates DigestValue and the transforms.
+        let signed_info_bytes = c14n::to_vec(
+            doc,
+            shape.signed_info,
+            &Options { with_comments: shape.signed_info_comments, ..Options::default() }
+                .with_prefix_list(shape.signed_info_prefixes),
+        )?;
+        let key_index = verify_with_keys(keys, algorithm, hint, &signed_info_bytes, &signature_value)?;
+        Ok(Self { shape, signature, algorithm, digest, digest_value, key_index })
+    }
+
+    /// The c14n options of the Reference: its transform, omitting this Signature.
+    fn reference_options(&self) -> Options<'d> {
+        Options {
+            with_comments: self.shape.reference_comments,
+            omit: Some(self.signature),
+            ..Options::default()
+        }
+        .with_prefix_list(self.shape.reference_prefixes)
+    }
+
+    /// The digest of the referenced element's canonical form, computed alone.
+    fn reference_digest(&self, doc: &Document<'_>) -> Result<ring::digest::Digest, SignatureError> {
+        let mut sink = DigestSink::new(self.digest.ring());
+        c14n::canonicalize(doc, self.shape.parent, &self.reference_options(), &mut sink)?;
+        Ok(sink.finish())
+    }
+
+    fn finish(self, computed: &[u8]) -> Result<VerifiedSignature, SignatureError> {
+        if !constant_time_eq(computed, &self.digest_value) {
+            return Err(SignatureError::DigestMismatch);
+        }
+        Ok(VerifiedSignature {
+            signed: self.shape.parent,
+            signature: self.signature,
+            algorithm: self.algorithm,
+            key_index: self.key_index,
+        })
+    }
 }
 
 /// Tries the KeyInfo-hinted key first, then the others. Returns the index of

@@ -1076,8 +1076,17 @@ impl<P: Profile> Policy<P> {
                     .transpose()
             };
         // The Assertion first: with Entra's default (assertion-only) it is the one that matters.
-        let assertion_proof = verify(assertion_signature, "Assertion")?;
-        let response_proof = verify(response_signature, "Response")?;
+        let (assertion_proof, response_proof) = match (assertion_signature, response_signature) {
+            // Both: the Assertion's bytes are part of the Response's, canonicalized once.
+            (Some(inner), Some(outer)) => {
+                let (a, r) =
+                    dsig::verify_nested(doc, inner, outer, keys, self.algorithms).map_err(|(which, e)| {
+                        sig_error(if which == dsig::Nesting::Inner { "Assertion" } else { "Response" }, e)
+                    })?;
+                (Some(a), Some(r))
+            }
+            _ => (verify(assertion_signature, "Assertion")?, verify(response_signature, "Response")?),
+        };
 
         // Envelope checks that can only refuse apply whether or not the
         // Response is signed; envelope values are reported only when signed.

@@ -530,3 +530,84 @@ fn exc_c14n_matches_xmllint_and_is_idempotent() {
         assert_eq!(compared.get(), 2 * checked.get(), "every document is compared with xmllint twice");
     }
 }
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref().to_vec()
+}
+
+/// `digest_nested` (one pass for a Response and its Assertion) against two
+/// separate canonicalizations: the outer digest always equals the standalone
+/// one, and the nested digest, when shared, equals the nested element's own
+/// canonical form. Every outer/nested element pair of each generated document
+/// is tried, with random omissions, PrefixLists and comment settings; both
+/// outcomes (shared, and refused because a namespace binding renders
+/// differently) must occur, so the divergence check is exercised.
+#[test]
+fn nested_digest_equals_standalone_canonicalization() {
+    let (shared, diverged) = (Cell::new(0usize), Cell::new(0usize));
+    let mut runner = TestRunner::new(deterministic(256));
+    let strategy = (document(), any::<Index>(), any::<Index>(), any::<bool>(), any::<u8>());
+    let result = runner.run(&strategy, |(spec, outer_omit_pick, nested_omit_pick, with_comments, list)| {
+        let text = render(&spec, true);
+        let doc = parse_ok("generated document", text.as_bytes())?;
+        let elements: Vec<NodeId> =
+            doc.descendants(NodeId::DOCUMENT).filter(|&n| doc.element(n).is_some()).take(12).collect();
+        let prefixes = PREFIX_LISTS[usize::from(list / 4) % PREFIX_LISTS.len()];
+        for &outer in &elements {
+            let below: Vec<NodeId> =
+                doc.descendants(outer).skip(1).filter(|&n| doc.element(n).is_some()).collect();
+            for &nested in &below {
+                let nested_below: Vec<NodeId> =
+                    doc.descendants(nested).skip(1).filter(|&n| doc.element(n).is_some()).collect();
+                let outer_omit = (list % 2 == 1).then(|| *outer_omit_pick.get(&below));
+                let nested_omit =
+                    (list % 4 >= 2 && !nested_below.is_empty()).then(|| *nested_omit_pick.get(&nested_below));
+                let outer_options = Options { with_comments, omit: outer_omit, ..Options::default() }
+                    .with_prefix_list(prefixes);
+                let nested_options = Options { with_comments, omit: nested_omit, ..Options::default() }
+                    .with_prefix_list(prefixes);
+                let (outer_digest, nested_digest) = c14n::digest_nested(
+                    &doc,
+                    outer,
+                    &outer_options,
+                    &ring::digest::SHA256,
+                    nested,
+                    &nested_options,
+                    &ring::digest::SHA256,
+                )
+                .map_err(|e| TestCaseError::fail(format!("digest_nested failed: {e}")))?;
+                let expected_outer = canon(&doc, outer, &outer_options)?;
+                if outer_digest.as_ref() != sha256(&expected_outer).as_slice() {
+                    return Err(TestCaseError::fail(format!("outer digest differs\n input: {text:?}")));
+                }
+                let expected_nested = canon(&doc, nested, &nested_options)?;
+                match nested_digest {
+                    Some(digest) if digest.as_ref() != sha256(&expected_nested).as_slice() => {
+                        return Err(TestCaseError::fail(format!(
+                            "shared nested digest differs from {}\n input: {text:?}",
+                            show(&expected_nested)
+                        )));
+                    }
+                    Some(_) => shared.set(shared.get() + 1),
+                    None if outer_omit
+                        .is_none_or(|o| !doc.contains(o, nested) && !doc.contains(nested, o)) =>
+                    {
+                        diverged.set(diverged.get() + 1);
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    println!(
+        "nested digests: {} shared and equal, {} refused for a namespace difference",
+        shared.get(),
+        diverged.get()
+    );
+    assert!(shared.get() >= 500, "too few shared nested digests: {}", shared.get());
+    assert!(diverged.get() >= 100, "too few divergent pairs: {}", diverged.get());
+}

@@ -1,6 +1,7 @@
 //! Parse, then canonicalize the document and every element (with and without
 //! comments, and with the first child element omitted): canonicalization of an
-//! accepted document never fails or panics, and is a fixpoint.
+//! accepted document never fails or panics, and is a fixpoint; the one-pass
+//! nested digest equals the two standalone digests whenever it is shared.
 #![no_main]
 #![forbid(unsafe_code)]
 
@@ -33,10 +34,34 @@ fuzz_target!(|data: &[u8]| {
                 let omitted = Options { omit: Some(first.id()), ..options.clone() };
                 let out = c14n::to_vec(&doc, apex, &omitted).expect("omitting a child element works");
                 check_fixpoint(&out, &options);
+                check_nested(&doc, apex, first.id(), &options);
             }
         }
     }
 });
+
+/// `digest_nested` of `outer` and its child `nested` (omitting the nested
+/// element's first child element, as a Signature would be) agrees with
+/// canonicalizing each alone.
+fn check_nested(doc: &Document<'_>, outer: NodeId, nested: NodeId, options: &Options<'_>) {
+    let nested_options = Options { omit: doc.child_elements(nested).next().map(|e| e.id()), ..options.clone() };
+    let (outer_digest, nested_digest) = c14n::digest_nested(
+        doc,
+        outer,
+        options,
+        &ring::digest::SHA256,
+        nested,
+        &nested_options,
+        &ring::digest::SHA256,
+    )
+    .expect("digest_nested of accepted documents");
+    let whole = c14n::to_vec(doc, outer, options).expect("outer canonicalizes");
+    assert_eq!(outer_digest.as_ref(), sha256(&whole).as_slice(), "outer digest");
+    if let Some(digest) = nested_digest {
+        let alone = c14n::to_vec(doc, nested, &nested_options).expect("nested canonicalizes");
+        assert_eq!(digest.as_ref(), sha256(&alone).as_slice(), "shared nested digest");
+    }
+}
 
 /// Canonicalizing the re-parsed canonical form gives the same bytes.
 fn check_fixpoint(canonical: &[u8], options: &Options<'_>) {
