@@ -690,7 +690,7 @@ fn decode(input: &[u8]) -> Result<&str, XmlError> {
     let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0xEF);
     let mut block_start = 0;
     for block in bytes.chunks(64) {
-        if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
+        if block_has(block, suspect) {
             for (j, &b) in block.iter().enumerate() {
                 let i = block_start + j;
                 let bad = match b {
@@ -847,11 +847,25 @@ fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
     }
 }
 
-/// Whether any byte satisfies `test`, in blocks the compiler vectorizes (a
-/// short-circuiting search costs more on the short runs of a SAML document).
+/// Whether any byte satisfies `test`, in 32-byte blocks the compiler
+/// vectorizes (a short-circuiting search costs more on the short runs of a
+/// SAML document).
 #[inline]
-fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
-    bytes.chunks(32).any(|block| block.iter().fold(false, |acc, &b| acc | test(b)))
+pub(crate) fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block_has(block, &test) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| test(b))
+}
+
+/// Whether any byte of `block` satisfies `test`, without branching per byte.
+/// The accumulator is a `u8`: LLVM vectorizes this form and not the `bool` one.
+#[inline]
+pub(crate) fn block_has(block: &[u8], test: impl Fn(u8) -> bool) -> bool {
+    block.iter().fold(0u8, |acc, &b| acc | u8::from(test(b))) != 0
 }
 
 /// Appends `raw` (text content without markup) to `out`, normalizing line ends.
@@ -880,6 +894,9 @@ struct Parser<'a, 'l> {
     open: Vec<(u32, usize)>,
     /// Text run being accumulated: node offset and content.
     pending_text: Option<(usize, Cow<'a, str>)>,
+    /// Scratch for one start tag's raw (name, value, offset) triples, kept
+    /// between tags so that a tag with attributes costs no allocation.
+    raw_attributes: Vec<(&'a str, &'a str, usize)>,
     root: Option<NodeId>,
     seen_markup: bool,
 }
@@ -895,6 +912,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             scope: vec![0],
             open: Vec::new(),
             pending_text: None,
+            raw_attributes: Vec::with_capacity(16),
             root: None,
             seen_markup: false,
         }
@@ -1272,14 +1290,30 @@ impl<'a, 'l> Parser<'a, 'l> {
             return Err(self.error(XmlErrorKind::InvalidName, start + 1));
         };
 
-        let mut raw_attributes = Vec::new();
-        self.scan_attributes(&inner[name_len..], start + 1 + name_len, &mut raw_attributes)?;
+        let mut raw_attributes = std::mem::take(&mut self.raw_attributes);
+        raw_attributes.clear();
+        let result = self.element(start, empty, inner, name_len, prefix, &mut raw_attributes);
+        self.raw_attributes = raw_attributes;
+        result
+    }
+
+    /// The rest of [`Self::start_tag`], with the attribute scratch lent out.
+    fn element(
+        &mut self,
+        start: usize,
+        empty: bool,
+        inner: &'a str,
+        name_len: usize,
+        prefix: &'a str,
+        raw_attributes: &mut Vec<(&'a str, &'a str, usize)>,
+    ) -> Result<(), XmlError> {
+        self.scan_attributes(&inner[name_len..], start + 1 + name_len, raw_attributes)?;
 
         // Namespace declarations first: they are in scope for the element's own
         // name and attributes.
         let scope_mark = self.scope.len();
         let decl_start = self.declarations.len();
-        for &(name, value, offset) in &raw_attributes {
+        for &(name, value, offset) in raw_attributes.iter() {
             let declared = if name == "xmlns" { Some("") } else { name.strip_prefix("xmlns:") };
             let Some(declared) = declared else { continue };
             if name != "xmlns" && !is_ncname(declared) {
@@ -1304,7 +1338,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             self.resolve(prefix).ok_or_else(|| self.error(XmlErrorKind::UnboundPrefix, start + 1))?;
 
         let attr_start = self.attributes.len();
-        for &(name, value, offset) in &raw_attributes {
+        for &(name, value, offset) in raw_attributes.iter() {
             if name == "xmlns" || name.starts_with("xmlns:") {
                 continue;
             }
