@@ -291,7 +291,10 @@ pub fn digest_nested(
 /// Canonicalizes into a new vector (for tooling and tests; the signature stage
 /// streams instead).
 pub fn to_vec(doc: &Document<'_>, apex: NodeId, options: &Options<'_>) -> Result<Vec<u8>, C14nError> {
-    let mut out = Vec::new();
+    // The written size plus room for expanded empty tags and pushed-down
+    // namespaces: one allocation for a typical SignedInfo.
+    let written = doc.subtree_span(apex).len();
+    let mut out = Vec::with_capacity(written + written / 2 + 256);
     canonicalize(doc, apex, options, &mut out)?;
     Ok(out)
 }

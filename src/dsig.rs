@@ -655,19 +655,23 @@ enum Hint {
 /// base64 (equal texts are equal certificates, with no decoding on the usual
 /// path); a certificate that matches none must still be valid base64.
 fn certificate_hint(doc: &Document<'_>, node: NodeId, keys: &[PublicKey]) -> Result<Hint, SignatureError> {
-    let compact = compact_base64(&crypto_text(doc, node, "X509Certificate")?);
-    if let Some(index) = keys.iter().position(|k| k.certificate_base64.as_bytes() == compact.as_slice()) {
+    let text = crypto_text(doc, node, "X509Certificate")?;
+    let compact = compact_base64(&text);
+    if let Some(index) = keys.iter().position(|k| k.certificate_base64.as_bytes() == compact.as_ref()) {
         return Ok(Hint::Pinned(index));
     }
     decode_compact(&compact, "X509Certificate")?;
     Ok(Hint::Unknown)
 }
 
-/// Base64 text without the whitespace XML-DSig allows inside it.
-fn compact_base64(text: &str) -> Vec<u8> {
-    let mut compact = Vec::with_capacity(text.len());
-    compact.extend(text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')));
-    compact
+/// Base64 text without the whitespace XML-DSig allows inside it (borrowed
+/// when there is none, as in Entra's certificates and signature values).
+fn compact_base64(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    let is_space = |b: u8| (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
+    if !crate::xml::any_byte(text.as_bytes(), is_space) {
+        return std::borrow::Cow::Borrowed(text.as_bytes());
+    }
+    std::borrow::Cow::Owned(text.bytes().filter(|&b| !is_space(b)).collect())
 }
 
 fn decode_compact(compact: &[u8], what: &'static str) -> Result<Vec<u8>, SignatureError> {
@@ -710,7 +714,9 @@ fn ds_children<'d, 'a>(
     doc: &'d Document<'a>,
     node: NodeId,
 ) -> Result<Vec<ElementRef<'d, 'a>>, SignatureError> {
-    doc.element_only_children(node).ok_or(SignatureError::Malformed("unexpected text in signature structure"))
+    doc.element_only_children(node)
+        .map(Iterator::collect)
+        .ok_or(SignatureError::Malformed("unexpected text in signature structure"))
 }
 
 /// Expects the children to be exactly `names` (a `?` suffix marks optional) in order.

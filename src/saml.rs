@@ -241,7 +241,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, what: &str) -> Result<(), PolicyE
 pub(crate) fn children<'d, 'a>(
     doc: &'d Document<'a>,
     node: NodeId,
-) -> Result<Vec<ElementRef<'d, 'a>>, PolicyError> {
+) -> Result<impl Iterator<Item = ElementRef<'d, 'a>> + use<'d, 'a>, PolicyError> {
     doc.element_only_children(node)
         .ok_or_else(|| PolicyError::Malformed("unexpected text between elements".into()))
 }
@@ -372,7 +372,7 @@ fn read_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<
         if attributes.iter().any(|a| a.name == name) {
             return Err(PolicyError::DuplicateAttribute(name));
         }
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(doc.child_elements(child.id()).count());
         for value in children(doc, child.id())? {
             if !value.is(SAML_NS, "AttributeValue") {
                 return Err(malformed("unexpected element in Attribute"));

@@ -542,16 +542,15 @@ impl<'a> Document<'a> {
     /// Element children of a node that may hold only elements (comments, PIs
     /// and whitespace between them are allowed); `None` when it holds
     /// non-whitespace text. Structure elements (SAML, XML-DSig) are read this way.
-    pub fn element_only_children(&self, id: NodeId) -> Option<Vec<ElementRef<'_, 'a>>> {
-        let mut out = Vec::new();
-        for child in self.children(id) {
-            match &self.nodes[child.index()].kind {
-                NodeKind::Element(element) => out.push(ElementRef { doc: self, element, id: child }),
-                NodeKind::Text(t) if !t.trim_matches([' ', '\t', '\n', '\r']).is_empty() => return None,
-                _ => {}
-            }
-        }
-        Some(out)
+    pub fn element_only_children(
+        &self,
+        id: NodeId,
+    ) -> Option<impl Iterator<Item = ElementRef<'_, 'a>> + use<'_, 'a>> {
+        let only_elements = self.children(id).all(|child| match &self.nodes[child.index()].kind {
+            NodeKind::Text(t) => t.trim_matches([' ', '\t', '\n', '\r']).is_empty(),
+            _ => true,
+        });
+        only_elements.then(|| self.child_elements(id))
     }
 
     /// All nodes of the subtree rooted at `id` (including `id`), in document order.
@@ -563,6 +562,14 @@ impl<'a> Document<'a> {
     /// The first node after the subtree rooted at `id` (document order).
     pub fn subtree_end(&self, id: NodeId) -> NodeId {
         NodeId(self.nodes.get(id.index()).map_or(id.0, |n| n.subtree_end))
+    }
+
+    /// Where the subtree rooted at `id` is written in the input: from its
+    /// start to the start of the next node (or the end of the input).
+    pub(crate) fn subtree_span(&self, id: NodeId) -> std::ops::Range<usize> {
+        let start = self.nodes.get(id.index()).map_or(0, Node::offset);
+        let end = self.nodes.get(self.subtree_end(id).index()).map_or(self.input.len(), Node::offset);
+        start..end.max(start)
     }
 
     /// True when `ancestor` is `id` or one of its ancestors.
