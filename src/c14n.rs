@@ -83,6 +83,13 @@ impl Sink for DigestSink {
 /// and stop.
 trait Output {
     fn write(&mut self, bytes: &[u8]);
+    /// Several short pieces at once (one capacity check instead of one per piece).
+    #[inline]
+    fn write_parts<const N: usize>(&mut self, parts: [&[u8]; N]) {
+        for part in parts {
+            self.write(part);
+        }
+    }
     /// The nested element's bytes start (`true`) or pause/stop (`false`) here.
     fn nested(&mut self, on: bool);
 }
@@ -136,6 +143,21 @@ impl Output for SplitDigest {
         }
         self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
+    }
+
+    #[inline]
+    fn write_parts<const N: usize>(&mut self, parts: [&[u8]; N]) {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        if self.len + total > self.buffer.len() {
+            for part in parts {
+                self.write(part);
+            }
+            return;
+        }
+        for part in parts {
+            self.buffer[self.len..self.len + part.len()].copy_from_slice(part);
+            self.len += part.len();
+        }
     }
 
     fn nested(&mut self, on: bool) {
@@ -517,8 +539,15 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
             self.sorted_attributes.sort_unstable_by(|a, b| compare(a.0, b.0).then_with(|| compare(a.1, b.1)));
         }
 
-        self.out.write(b"<");
-        self.out.write(element.qname().as_bytes());
+        // `<qname` is written as such in the input; so is `<qname>` for a
+        // bare start tag, the usual AttributeValue.
+        if self.candidates.is_empty() && self.sorted_attributes.is_empty() {
+            if let Some(tag) = element.bare_start_tag() {
+                self.out.write(tag.as_bytes());
+                return Ok(());
+            }
+        }
+        self.out.write(element.tag_open().as_bytes());
         for &(p, uri) in &self.candidates {
             if p.is_empty() {
                 self.out.write(b" xmlns=\"");
@@ -547,9 +576,7 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
 
     fn end_tag(&mut self, id: NodeId) {
         if let Some(element) = self.doc.element(id) {
-            self.out.write(b"</");
-            self.out.write(element.qname().as_bytes());
-            self.out.write(b">");
+            self.out.write_parts([b"</", element.qname().as_bytes(), b">"]);
         }
     }
 }

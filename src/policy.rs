@@ -692,7 +692,8 @@ impl Profile for ClientVpn {
                 groups.len()
             )));
         }
-        if let Some(g) = groups.iter().find(|g| g.is_empty() || g.chars().count() > 255) {
+        // A string has at most as many characters as bytes: count only long ones.
+        if let Some(g) = groups.iter().find(|g| g.is_empty() || (g.len() > 255 && g.chars().count() > 255)) {
             return Err(PolicyError::Groups(format!(
                 "group ID {:?} must be 1 to 255 characters",
                 truncate(g)

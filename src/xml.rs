@@ -400,6 +400,19 @@ impl<'d, 'a> ElementRef<'d, 'a> {
         &self.doc.input[start..start + self.element.name_len as usize]
     }
 
+    /// `<` and the qualified name, as written at the start of the element.
+    pub(crate) fn tag_open(&self) -> &'a str {
+        let start = self.element.name_start as usize;
+        &self.doc.input[start - 1..start + self.element.name_len as usize]
+    }
+
+    /// The start tag when it is written `<qname>`, with nothing after the name.
+    pub(crate) fn bare_start_tag(&self) -> Option<&'a str> {
+        let start = self.element.name_start as usize;
+        let end = start + self.element.name_len as usize;
+        (self.doc.input.as_bytes().get(end) == Some(&b'>')).then(|| &self.doc.input[start - 1..=end])
+    }
+
     /// The namespace name; empty when the element is in no namespace.
     pub fn namespace(&self) -> &'d str {
         self.doc.ns_uri(self.element.namespace)
