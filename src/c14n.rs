@@ -541,11 +541,12 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
 
         // `<qname` is written as such in the input; so is `<qname>` for a
         // bare start tag, the usual AttributeValue.
-        if self.candidates.is_empty() && self.sorted_attributes.is_empty() {
-            if let Some(tag) = element.bare_start_tag() {
-                self.out.write(tag.as_bytes());
-                return Ok(());
-            }
+        if self.candidates.is_empty()
+            && self.sorted_attributes.is_empty()
+            && let Some(tag) = element.bare_start_tag()
+        {
+            self.out.write(tag.as_bytes());
+            return Ok(());
         }
         self.out.write(element.tag_open().as_bytes());
         for &(p, uri) in &self.candidates {
