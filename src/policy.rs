@@ -1032,10 +1032,13 @@ impl<P: Profile> Policy<P> {
         let (mut assertions, mut signatures) = (Vec::new(), Vec::new());
         for node in doc.descendants(response) {
             let Some(e) = doc.element(node) else { continue };
-            match (e.namespace(), e.local_name()) {
-                (SAML_NS, "Assertion") => assertions.push(node),
-                (SAML_NS, "EncryptedAssertion") => return Err(PolicyError::EncryptedAssertion.into()),
-                (dsig::DSIG_NS, "Signature") => signatures.push(node),
+            // The local name first: it is short and rarely one of these three.
+            match e.local_name() {
+                "Assertion" if e.namespace() == SAML_NS => assertions.push(node),
+                "EncryptedAssertion" if e.namespace() == SAML_NS => {
+                    return Err(PolicyError::EncryptedAssertion.into());
+                }
+                "Signature" if e.namespace() == dsig::DSIG_NS => signatures.push(node),
                 _ => {}
             }
         }
