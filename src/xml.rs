@@ -829,14 +829,31 @@ fn split_qname_unicode(name: &str) -> Option<(&str, &str)> {
 /// refused too: libxml2 writes it unescaped in canonical namespace
 /// declarations where the C14N recommendation escapes it, so the two disagree.
 pub(crate) fn is_absolute_uri(uri: &str) -> bool {
-    const URI_PUNCTUATION: &[u8] = b"-._~:/?#[]@!$'()*+,;=%";
+    /// Bytes a URI may contain: ASCII letters, digits and this punctuation.
+    const URI_BYTE: [bool; 256] = {
+        let mut table = [false; 256];
+        let punctuation = b"-._~:/?#[]@!$'()*+,;=%";
+        let mut i = 0;
+        while i < punctuation.len() {
+            table[punctuation[i] as usize] = true;
+            i += 1;
+        }
+        let mut b = 0;
+        while b < 128 {
+            if (b as u8).is_ascii_alphanumeric() {
+                table[b] = true;
+            }
+            b += 1;
+        }
+        table
+    };
     let Some((scheme, rest)) = uri.split_once(':') else {
         return false;
     };
     let mut sc = scheme.chars();
     sc.next().is_some_and(|c| c.is_ascii_alphabetic())
         && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || URI_PUNCTUATION.contains(&b))
+        && rest.bytes().all(|b| URI_BYTE[usize::from(b)])
 }
 
 /// Resolves the reference body between `&` and `;`.
