@@ -149,8 +149,10 @@ pub fn read_assertion(
     if !proofs.iter().any(|p| covers(doc, p, assertion)) {
         return Err(PolicyError::AssertionNotSigned);
     }
-    let element =
-        doc.element(assertion).filter(|e| e.is(SAML_NS, "Assertion")).ok_or(malformed("not an Assertion"))?;
+    let element = doc
+        .element(assertion)
+        .filter(|e| e.is(SAML_NS, "Assertion"))
+        .ok_or_else(|| malformed("not an Assertion"))?;
     if element.attribute("", "Version") != Some("2.0") {
         return Err(PolicyError::Version);
     }
@@ -181,7 +183,7 @@ pub fn read_assertion(
             }
         }
     }
-    let issuer = issuer.ok_or(malformed("the Assertion has no Issuer"))?;
+    let issuer = issuer.ok_or_else(|| malformed("the Assertion has no Issuer"))?;
     let (name_id, subject_confirmation) = subject.ok_or(PolicyError::NoSubject)?;
     Ok(Assertion {
         id: id.to_string(),
@@ -201,7 +203,7 @@ pub fn read_envelope(doc: &Document<'_>, proof: &VerifiedSignature) -> Result<En
     if proof.signed_element() != response {
         return Err(PolicyError::ResponseNotSigned);
     }
-    let element = doc.element(response).ok_or(malformed("no Response"))?;
+    let element = doc.element(response).ok_or_else(|| malformed("no Response"))?;
     let issuer = doc
         .child_elements(response)
         .filter(|c| c.is(SAML_NS, "Issuer"))

@@ -1167,6 +1167,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(Cow::Owned(out))
     }
 
+    #[inline]
     fn check_node_budget(&self, offset: usize) -> Result<(), XmlError> {
         if self.nodes.len() >= self.limits.max_nodes {
             return Err(self.error(XmlErrorKind::NodeLimit, offset));
@@ -1174,6 +1175,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(())
     }
 
+    #[inline]
     fn push_node(&mut self, kind: NodeKind<'a>, offset: usize) -> Result<u32, XmlError> {
         self.check_node_budget(offset)?;
         let index =
@@ -1188,6 +1190,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(index)
     }
 
+    #[inline]
     fn flush_text(&mut self) -> Result<(), XmlError> {
         if let Some((offset, text)) = self.pending_text.take() {
             self.push_node(NodeKind::Text(text), offset)?;
@@ -1196,6 +1199,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     /// Adds character data to the current text run (inside the root only).
+    #[inline]
     fn append_text(&mut self, text: Cow<'a, str>, offset: usize) {
         match &mut self.pending_text {
             None => self.pending_text = Some((offset, text)),
@@ -1442,6 +1446,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     /// The binding of `prefix` in scope. Outer `None`: unbound. For the default
     /// namespace (empty prefix) an unbound or `xmlns=""` default resolves to
     /// `Some(None)`, meaning "no namespace".
+    #[inline]
     fn resolve(&self, prefix: &str) -> Option<Option<NsIndex>> {
         for &index in self.scope.iter().rev() {
             let decl = &self.declarations[index as usize];
@@ -1466,6 +1471,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(())
     }
 
+    #[inline]
     fn end_tag(&mut self, start: usize) -> Result<(), XmlError> {
         self.flush_text()?;
         // quick-xml has already matched the end name against the start name.
