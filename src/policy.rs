@@ -41,7 +41,7 @@ use crate::Error;
 use crate::dsig::{self, Algorithms, VerifiedSignature};
 use crate::input::{self, InputLimits};
 use crate::metadata::IdpTrust;
-use crate::saml::{self, Assertion, Envelope, SAML_NS, SAMLP_NS};
+use crate::saml::{self, Assertion, Envelope, SAML_NS, SAMLP_NS, Values};
 use crate::xml::{self, Limits, NodeId};
 
 /// Why a signed, well-formed response was still refused.
@@ -566,6 +566,8 @@ pub struct ClientVpnLogin {
     login: Login,
     first_name: Option<String>,
     last_name: Option<String>,
+    /// What `groups` returns if memberOf were absent (it never is: required).
+    no_groups: Values,
 }
 
 impl std::ops::Deref for ClientVpnLogin {
@@ -577,9 +579,9 @@ impl std::ops::Deref for ClientVpnLogin {
 
 impl ClientVpnLogin {
     /// `memberOf` values (what Client VPN authorization rules match).
-    pub fn groups(&self) -> &[String] {
+    pub fn groups(&self) -> &Values {
         // Checked present when the login was built; read from the verified assertion.
-        self.login.assertion.attribute(MEMBER_OF).unwrap_or_default()
+        self.login.assertion.attribute(MEMBER_OF).unwrap_or(&self.no_groups)
     }
     /// `FirstName`, when sent.
     pub fn first_name(&self) -> Option<&str> {
@@ -654,7 +656,7 @@ const AWS_ATTR: &str = "https://aws.amazon.com/SAML/Attributes/";
 fn single<'x>(assertion: &'x Assertion, name: &str) -> Result<Option<&'x str>, PolicyError> {
     match assertion.attribute(name) {
         None => Ok(None),
-        Some([one]) => Ok(Some(one.as_str())),
+        Some(values) if values.len() == 1 => Ok(values.get(0)),
         Some(values) => Err(PolicyError::Claim {
             name: name.to_string(),
             problem: format!("expected one value, found {}", values.len()),
@@ -701,7 +703,7 @@ impl Profile for ClientVpn {
         }
         let first_name = single(assertion, "FirstName")?.map(str::to_string);
         let last_name = single(assertion, "LastName")?.map(str::to_string);
-        Ok(ClientVpnLogin { login, first_name, last_name })
+        Ok(ClientVpnLogin { login, first_name, last_name, no_groups: Values::default() })
     }
 }
 
@@ -798,7 +800,7 @@ impl Profile for AwsConsole {
         if role_values.is_empty() {
             return Err(PolicyError::MissingRole);
         }
-        let roles = role_values.iter().map(|v| parse_role_pair(v)).collect::<Result<Vec<_>, _>>()?;
+        let roles = role_values.iter().map(parse_role_pair).collect::<Result<Vec<_>, _>>()?;
 
         let role_session_name = single(assertion, &format!("{AWS_ATTR}RoleSessionName"))
             .map_err(|e| PolicyError::RoleSessionName(e.to_string()))?
@@ -845,7 +847,7 @@ impl Profile for AwsConsole {
             let Some(key) = attribute.name.strip_prefix(&format!("{AWS_ATTR}PrincipalTag:")) else {
                 continue;
             };
-            let [value] = attribute.values.as_slice() else {
+            let (1, Some(value)) = (attribute.values.len(), attribute.values.get(0)) else {
                 return Err(PolicyError::SessionTags(format!(
                     "tag {:?} must have exactly one value",
                     truncate(key)
@@ -867,7 +869,7 @@ impl Profile for AwsConsole {
                     truncate(key)
                 )));
             }
-            principal_tags.push((key.to_string(), value.clone()));
+            principal_tags.push((key.to_string(), value.to_string()));
         }
         if principal_tags.len() > 50 {
             return Err(PolicyError::SessionTags(format!(
@@ -875,8 +877,9 @@ impl Profile for AwsConsole {
                 principal_tags.len()
             )));
         }
-        let transitive_tag_keys =
-            assertion.attribute(&format!("{AWS_ATTR}TransitiveTagKeys")).unwrap_or(&[]).to_vec();
+        let transitive_tag_keys = assertion
+            .attribute(&format!("{AWS_ATTR}TransitiveTagKeys"))
+            .map_or_else(Vec::new, |values| values.iter().map(str::to_string).collect::<Vec<String>>());
         if let Some(k) = transitive_tag_keys
             .iter()
             .find(|k| !principal_tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)))

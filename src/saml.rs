@@ -75,7 +75,137 @@ pub struct Attribute {
     /// `FriendlyName`, when present.
     pub friendly_name: Option<String>,
     /// The AttributeValue texts.
-    pub values: Vec<String>,
+    pub values: Values,
+}
+
+/// The texts of an Attribute's AttributeValues, in document order, kept in
+/// one buffer (a Client VPN login carries up to 200 group IDs: one allocation
+/// instead of 200).
+///
+/// ```
+/// # let values = samlguard::saml::Values::from_iter(["a", "b"]);
+/// assert_eq!(values.len(), 2);
+/// assert_eq!(&values[1], "b");
+/// assert_eq!(values.iter().collect::<Vec<_>>(), ["a", "b"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Values {
+    text: String,
+    /// End offset in `text` of each value.
+    ends: Vec<usize>,
+}
+
+impl Values {
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the Attribute has no AttributeValue.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The value at `index`.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        Some(&self.text[start..end])
+    }
+
+    /// The values in document order.
+    pub fn iter(&self) -> ValuesIter<'_> {
+        ValuesIter { values: self, front: 0, back: self.len() }
+    }
+
+    fn with_capacity(values: usize, bytes: usize) -> Self {
+        Self { text: String::with_capacity(bytes), ends: Vec::with_capacity(values) }
+    }
+
+    fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len());
+    }
+}
+
+impl std::ops::Index<usize> for Values {
+    type Output = str;
+
+    /// # Panics
+    /// When `index` is out of range, like a slice.
+    fn index(&self, index: usize) -> &str {
+        match self.get(index) {
+            Some(value) => value,
+            None => panic!("value index {index} out of range for {} values", self.len()),
+        }
+    }
+}
+
+impl<'v> IntoIterator for &'v Values {
+    type Item = &'v str;
+    type IntoIter = ValuesIter<'v>;
+
+    fn into_iter(self) -> ValuesIter<'v> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Values`].
+#[derive(Debug, Clone)]
+pub struct ValuesIter<'v> {
+    values: &'v Values,
+    front: usize,
+    back: usize,
+}
+
+impl<'v> Iterator for ValuesIter<'v> {
+    type Item = &'v str;
+
+    fn next(&mut self) -> Option<&'v str> {
+        if self.front == self.back {
+            return None;
+        }
+        self.front += 1;
+        self.values.get(self.front - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.back - self.front, Some(self.back - self.front))
+    }
+}
+
+impl DoubleEndedIterator for ValuesIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.values.get(self.back)
+    }
+}
+
+impl ExactSizeIterator for ValuesIter<'_> {}
+
+impl<S: AsRef<str>> FromIterator<S> for Values {
+    fn from_iter<I: IntoIterator<Item = S>>(values: I) -> Self {
+        let mut out = Self::default();
+        for value in values {
+            out.push(value.as_ref());
+        }
+        out
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Values {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Values {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
 }
 
 /// The AuthnStatement.
@@ -114,8 +244,8 @@ pub struct Assertion {
 
 impl Assertion {
     /// The values of the attribute with exactly this `Name`.
-    pub fn attribute(&self, name: &str) -> Option<&[String]> {
-        self.attributes.iter().find(|a| a.name == name).map(|a| a.values.as_slice())
+    pub fn attribute(&self, name: &str) -> Option<&Values> {
+        self.attributes.iter().find(|a| a.name == name).map(|a| &a.values)
     }
 }
 
@@ -374,12 +504,17 @@ fn read_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<
         if attributes.iter().any(|a| a.name == name) {
             return Err(PolicyError::DuplicateAttribute(name));
         }
-        let mut values = Vec::with_capacity(doc.child_elements(child.id()).count());
+        // Sized once: the values cannot be longer than the Attribute as written.
+        let mut values =
+            Values::with_capacity(doc.child_elements(child.id()).count(), doc.subtree_span(child.id()).len());
         for value in children(doc, child.id())? {
             if !value.is(SAML_NS, "AttributeValue") {
                 return Err(malformed("unexpected element in Attribute"));
             }
-            values.push(text(doc, value)?);
+            let content = doc
+                .text_content(value.id())
+                .ok_or_else(|| PolicyError::MixedContent(value.qname().to_string()))?;
+            values.push(&content);
         }
         attributes.push(Attribute {
             name,
@@ -471,6 +606,23 @@ pub fn parse_datetime(text: &str) -> Result<DateTime<Utc>, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_keep_each_text_and_the_order() {
+        let values: Values = ["g1", "", "group-3"].into_iter().collect();
+        assert_eq!(values.len(), 3);
+        assert_eq!(values.get(1), Some(""));
+        assert_eq!(values.get(3), None);
+        assert_eq!(&values[2], "group-3");
+        assert_eq!(values.iter().rev().collect::<Vec<_>>(), ["group-3", "", "g1"]);
+        assert_eq!(values.iter().len(), 3);
+        assert_eq!(values, ["g1", "", "group-3"]);
+        assert_ne!(values, ["g1", "group-3"]);
+        // Same concatenation, different split: not equal.
+        assert_ne!(values, ["g1", "g", "roup-3"]);
+        assert_ne!(Values::from_iter(["ab", "c"]), Values::from_iter(["a", "bc"]));
+        assert!(Values::default().is_empty());
+    }
 
     #[test]
     fn datetimes_are_strict_utc() {

@@ -97,7 +97,7 @@ fn validate(case: &serde_json::Value) -> Outcome {
     let values = |login: &samlguard::policy::Login| -> Vec<String> {
         [login.name_id().to_string(), format!("envelope={}", login.envelope().is_some())]
             .into_iter()
-            .chain(login.assertion().attributes.iter().flat_map(|a| a.values.iter().cloned()))
+            .chain(login.assertion().attributes.iter().flat_map(|a| a.values.iter().map(str::to_string)))
             .collect()
     };
     let mut last = Err("never ran");

@@ -636,7 +636,7 @@ impl Claims for ClientVpnLogin {
 
     fn json(&self) -> ProfileJson<'_> {
         ProfileJson::ClientVpn {
-            groups: self.groups(),
+            groups: ValuesJson(self.groups()),
             first_name: self.first_name(),
             last_name: self.last_name(),
         }
@@ -644,7 +644,7 @@ impl Claims for ClientVpnLogin {
 
     fn text(&self, report: &mut Report) {
         let groups = self.groups();
-        let mut shown: Vec<String> = groups.iter().take(MAX_SHOWN_GROUPS).map(|g| show(g)).collect();
+        let mut shown: Vec<String> = groups.iter().take(MAX_SHOWN_GROUPS).map(show).collect();
         if groups.len() > MAX_SHOWN_GROUPS {
             shown.push(format!("… and {} more (--format json lists all)", groups.len() - MAX_SHOWN_GROUPS));
         }
@@ -747,7 +747,7 @@ struct AcceptedJson<'a> {
 #[serde(untagged)]
 enum ProfileJson<'a> {
     ClientVpn {
-        groups: &'a [String],
+        groups: ValuesJson<'a>,
         first_name: Option<&'a str>,
         last_name: Option<&'a str>,
     },
@@ -776,9 +776,18 @@ impl Serialize for Attributes<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for attribute in self.0 {
-            map.serialize_entry(&attribute.name, &attribute.values)?;
+            map.serialize_entry(&attribute.name, &ValuesJson(&attribute.values))?;
         }
         map.end()
+    }
+}
+
+/// Attribute values as a JSON array of strings.
+struct ValuesJson<'a>(&'a samlguard::saml::Values);
+
+impl Serialize for ValuesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter())
     }
 }
 
@@ -925,7 +934,7 @@ fn accepted_text<C: Claims>(profile: &str, claims: &C, signatures: &[String], se
     if !others.is_empty() {
         report.raw(&format!("  attributes ({})\n", others.len()));
         for attribute in others {
-            let values: Vec<String> = attribute.values.iter().map(|v| show(v)).collect();
+            let values: Vec<String> = attribute.values.iter().map(show).collect();
             report.raw(&format!("    {}\n", show(&attribute.name)));
             for value in values {
                 report.raw(&format!("      {value}\n"));
