@@ -2,7 +2,9 @@
 //! InclusiveNamespaces PrefixList) over a subtree of a parsed [`Document`].
 //!
 //! Output goes to a [`Sink`], so the signature stage streams canonical bytes
-//! straight into a digest without materializing them. The namespace rules
+//! straight into a digest without materializing them; [`digest_nested`]
+//! digests an element and one nested element (a Response and its Assertion)
+//! in a single walk. The namespace rules
 //! follow the W3C recommendation as libxml2 implements it (the reference every
 //! IdP's signature was computed with): a namespace declaration is emitted on an
 //! element when the element or one of its attributes visibly uses the prefix

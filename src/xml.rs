@@ -1,8 +1,12 @@
 //! Strict XML 1.0 + Namespaces parser producing an immutable arena [`Document`].
 //!
-//! The input is parsed exactly once (security invariant 1). quick-xml splits the
-//! bytes into markup and text; everything that decides what the document *means*
-//! — attribute syntax, entity and character references, namespace binding, name
+//! The input is parsed exactly once (security invariant 1), in one forward
+//! pass: `memchr` finds the next `<` or `&`, quick-xml's quote-aware element
+//! parser finds where a tag ends, and comments, CDATA sections and processing
+//! instructions end at their exact terminators (the boundaries quick-xml's
+//! reader draws, without its per-event UTF-8 re-validation: the whole input
+//! is validated once). Everything that decides what the document *means* —
+//! attribute syntax, entity and character references, namespace binding, name
 //! syntax, well-formedness — is checked here, because quick-xml is lenient on
 //! several of these and parser differentials are where SAML bypasses live.
 //!
@@ -30,8 +34,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
+use quick_xml::parser::{ElementParser, Parser as _};
 
 /// The namespace bound to the `xml` prefix.
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -966,39 +969,18 @@ impl<'a, 'l> Parser<'a, 'l> {
 
     fn run(mut self) -> Result<Document<'a>, XmlError> {
         self.nodes.push(Node { kind: NodeKind::Document, parent: None, subtree_end: 0, offset: 0 });
-        let mut reader = Reader::from_str(self.input);
-        {
-            let config = reader.config_mut();
-            config.check_end_names = true;
-            config.check_comments = true;
-            config.allow_dangling_amp = false;
-            config.allow_unmatched_ends = false;
-            config.expand_empty_elements = false;
-            config.trim_text(false);
-        }
-        loop {
-            let start = offset_usize(reader.buffer_position());
-            let event = match reader.read_event() {
-                Ok(event) => event,
-                Err(e) => {
-                    return Err(self.reader_error(&e, offset_usize(reader.error_position()), start));
-                }
-            };
-            let end = offset_usize(reader.buffer_position());
-            let raw = self.input.get(start..end).unwrap_or("");
-            match event {
-                Event::Decl(_) => self.declaration(raw, start)?,
-                Event::DocType(_) => return Err(self.error(XmlErrorKind::DoctypeNotAllowed, start)),
-                Event::Start(_) => self.start_tag(raw, start, false)?,
-                Event::Empty(_) => self.start_tag(raw, start, true)?,
-                Event::End(_) => self.end_tag(start)?,
-                Event::Text(_) => self.text(raw, start)?,
-                Event::CData(_) => self.cdata(raw, start)?,
-                Event::GeneralRef(_) => self.reference(raw, start)?,
-                Event::Comment(_) => self.comment(raw, start)?,
-                Event::PI(_) => self.processing_instruction(raw, start)?,
-                Event::Eof => break,
+        let bytes = self.input.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            // Character data runs to the next markup or reference.
+            let stop = memchr::memchr2(b'<', b'&', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            if stop > pos {
+                self.text(&self.input[pos..stop], pos)?;
+                self.seen_markup = true;
+                pos = stop;
+                continue;
             }
+            pos = if bytes[pos] == b'&' { self.reference_at(pos)? } else { self.markup_at(pos)? };
             self.seen_markup = true;
         }
         if !self.open.is_empty() {
@@ -1020,25 +1002,94 @@ impl<'a, 'l> Parser<'a, 'l> {
         })
     }
 
-    fn reader_error(&self, error: &quick_xml::Error, error_offset: usize, start: usize) -> XmlError {
-        use quick_xml::errors::{IllFormedError, SyntaxError};
-        let kind = match error {
-            quick_xml::Error::IllFormed(
-                IllFormedError::MismatchedEndTag { .. } | IllFormedError::UnmatchedEndTag(_),
-            ) => XmlErrorKind::MismatchedTag,
-            quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => XmlErrorKind::UnclosedElement,
-            quick_xml::Error::IllFormed(IllFormedError::DoubleHyphenInComment) => {
-                XmlErrorKind::Syntax("'--' inside a comment")
+    /// A reference at `pos` (on `&`): up to the first `;`, which must come
+    /// before any `&` or `<`. Returns where the input continues.
+    fn reference_at(&mut self, pos: usize) -> Result<usize, XmlError> {
+        let bytes = self.input.as_bytes();
+        match memchr::memchr3(b';', b'&', b'<', &bytes[pos + 1..]) {
+            Some(i) if bytes[pos + 1 + i] == b';' => {
+                let end = pos + i + 2;
+                self.reference(&self.input[pos..end], pos)?;
+                Ok(end)
             }
-            quick_xml::Error::Syntax(SyntaxError::UnclosedDoctype) => XmlErrorKind::DoctypeNotAllowed,
-            quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
-                XmlErrorKind::Syntax("'&' without a reference")
+            _ => Err(self.error(XmlErrorKind::Syntax("'&' without a reference"), pos)),
+        }
+    }
+
+    /// The markup at `pos` (on `<`), delimited as quick-xml's parsers delimit
+    /// it. Returns where the input continues.
+    fn markup_at(&mut self, pos: usize) -> Result<usize, XmlError> {
+        let input = self.input;
+        let bytes = &input.as_bytes()[pos..];
+        let malformed = || self.error(XmlErrorKind::Syntax("malformed markup"), pos);
+        match bytes.get(1) {
+            Some(b'!') => {
+                if bytes.starts_with(b"<!--") {
+                    let Some(close) = memchr::memmem::find(&bytes[4..], b"-->") else {
+                        return Err(malformed());
+                    };
+                    let end = pos + 4 + close + 3;
+                    // `--` inside, or a `-` right before the closing `-->`.
+                    let content = &bytes[4..4 + close];
+                    if let Some(p) = memchr::memchr_iter(b'-', content).find(|&p| bytes[4 + p + 1] == b'-') {
+                        return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), pos + 4 + p));
+                    }
+                    self.comment(&input[pos..end], pos)?;
+                    Ok(end)
+                } else if bytes.starts_with(b"<![CDATA[") {
+                    let Some(close) = memchr::memmem::find(&bytes[9..], b"]]>") else {
+                        return Err(malformed());
+                    };
+                    let end = pos + 9 + close + 3;
+                    self.cdata(&input[pos..end], pos)?;
+                    Ok(end)
+                } else if bytes.len() >= 9 && bytes[..9].eq_ignore_ascii_case(b"<!DOCTYPE") {
+                    Err(self.error(XmlErrorKind::DoctypeNotAllowed, pos))
+                } else {
+                    Err(malformed())
+                }
             }
-            quick_xml::Error::Syntax(_) => XmlErrorKind::Syntax("malformed markup"),
-            _ => XmlErrorKind::Syntax("malformed markup"),
-        };
-        let at = if error_offset >= start && error_offset <= self.input.len() { error_offset } else { start };
-        self.error(kind, at)
+            Some(b'/') => {
+                let Some(close) = memchr::memchr(b'>', bytes) else { return Err(malformed()) };
+                // Whitespace may follow the name; nothing else may.
+                let name = input[pos + 2..pos + close].trim_end_matches([' ', '\t', '\n', '\r']);
+                let expected =
+                    self.open.last().and_then(|&(index, _)| match &self.nodes[index as usize].kind {
+                        NodeKind::Element(e) => {
+                            let start = e.name_start as usize;
+                            Some(&input[start..start + e.name_len as usize])
+                        }
+                        _ => None,
+                    });
+                if expected != Some(name) {
+                    return Err(self.error(XmlErrorKind::MismatchedTag, pos));
+                }
+                self.end_tag(pos)?;
+                Ok(pos + close + 1)
+            }
+            Some(b'?') => {
+                // The first `>` preceded by `?` ends it (`<?>` is too short).
+                let close = memchr::memchr_iter(b'>', bytes).find(|&i| i > 0 && bytes[i - 1] == b'?');
+                let Some(close) = close.filter(|&i| i + 1 > 3) else { return Err(malformed()) };
+                let raw = &input[pos..pos + close + 1];
+                let content = &bytes[2..close - 1];
+                if content.starts_with(b"xml")
+                    && content.get(3).is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                {
+                    self.declaration(raw, pos)?;
+                } else {
+                    self.processing_instruction(raw, pos)?;
+                }
+                Ok(pos + close + 1)
+            }
+            Some(_) => {
+                let Some(close) = ElementParser::Outside.feed(bytes) else { return Err(malformed()) };
+                let raw = &input[pos..pos + close + 1];
+                self.start_tag(raw, pos, raw.ends_with("/>"))?;
+                Ok(pos + close + 1)
+            }
+            None => Err(malformed()),
+        }
     }
 
     fn declaration(&mut self, raw: &str, start: usize) -> Result<(), XmlError> {
@@ -1474,7 +1525,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     #[inline]
     fn end_tag(&mut self, start: usize) -> Result<(), XmlError> {
         self.flush_text()?;
-        // quick-xml has already matched the end name against the start name.
+        // `markup_at` has already matched the end name against the start name.
         let Some((index, scope_mark)) = self.open.pop() else {
             return Err(self.error(XmlErrorKind::MismatchedTag, start));
         };
@@ -1515,10 +1566,6 @@ impl<'a, 'l> Parser<'a, 'l> {
 #[inline]
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
-fn offset_usize(position: u64) -> usize {
-    usize::try_from(position).unwrap_or(usize::MAX)
 }
 
 /// Offsets and counts fit in u32 because inputs are bounded by

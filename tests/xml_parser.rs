@@ -591,3 +591,47 @@ fn hundred_thousand_levels_within_raised_limit_do_not_overflow_the_stack() {
     assert_eq!(out, input);
     rejects_with(&input, &limits(|l| l.max_depth = 99_999), "depth_limit", 1, 99_999 * 3 + 1);
 }
+
+/// Markup boundaries as the tokenizer delimits them (quick-xml's element
+/// parser for tags, exact terminators for the rest): each malformed shape is
+/// refused with its kind at the `<` (or `&`) that starts it.
+#[test]
+fn markup_boundaries() {
+    rejects(b"<a>x<b</a>", "invalid_name", 1, 6);
+    rejects(b"<a>x</a", "xml_syntax", 1, 5);
+    rejects(b"<a><!-- x ->", "xml_syntax", 1, 4);
+    rejects(b"<a><!-- x ---></a>", "xml_syntax", 1, 11);
+    rejects(b"<a><![CDATA[x]></a>", "xml_syntax", 1, 4);
+    rejects(b"<a><![cdata[x]]></a>", "xml_syntax", 1, 4);
+    rejects(b"<a><!ELEMENT a ANY></a>", "xml_syntax", 1, 4);
+    rejects(b"<!doctype a><a/>", "doctype_not_allowed", 1, 1);
+    rejects(b"<a><?></a>", "xml_syntax", 1, 4);
+    rejects(b"<a><?p x</a>", "xml_syntax", 1, 4);
+    rejects(b"<a>&amp</a>", "xml_syntax", 1, 4);
+    rejects(b"<a>&amp&lt;</a>", "xml_syntax", 1, 4);
+    rejects(b"<a>&a b;</a>", "unknown_entity", 1, 4);
+    rejects(b"<a b='>'", "xml_syntax", 1, 1);
+    rejects(b"<a></a ></b>", "mismatched_tag", 1, 9);
+    rejects(b"<a></a x>", "mismatched_tag", 1, 4);
+    rejects(b"<a>\xEF\xBB\xBF</a>\xEF\xBB\xBF", "text_outside_root", 1, 9);
+    // A second byte-order mark is text outside the root, not a second BOM.
+    rejects(b"\xEF\xBB\xBF\xEF\xBB\xBF<a/>", "text_outside_root", 1, 1);
+    rejects(b"<", "xml_syntax", 1, 1);
+
+    // Accepted boundaries: `>` inside quoted attribute values, an empty
+    // comment, `-` then `>` inside a comment, whitespace after an end tag's
+    // name, `?>` closing a PI whose data has `>`.
+    let doc = xml::parse(b"<a b='>' c=\"/>\"><!----><!--->x--><?p x>y?></a \n>").unwrap();
+    let a = doc.element(doc.root()).unwrap();
+    assert_eq!(a.attribute("", "b"), Some(">"));
+    assert_eq!(a.attribute("", "c"), Some("/>"));
+    let kinds: Vec<_> = doc.children(doc.root()).map(|c| doc.node(c).kind().clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            NodeKind::Comment(""),
+            NodeKind::Comment("->x"),
+            NodeKind::ProcessingInstruction { target: "p", data: "x>y" }
+        ]
+    );
+}
