@@ -23,7 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::xml::{Document, ElementRef, NodeId, NodeKind};
+use crate::xml::{Bindings, Document, ElementRef, NodeId, NodeKind};
 
 /// Where canonical bytes go.
 pub trait Sink {
@@ -341,7 +341,7 @@ struct Writer<'d, 'a, O: Output> {
     /// PrefixList entries (`""` for `#default`).
     inclusive: Vec<&'d str>,
     /// Namespace bindings of output ancestors (prefix, uri), innermost last.
-    rendered: Vec<(&'d str, &'d str)>,
+    rendered: Bindings<'d, &'d str>,
     /// Scratch: declarations to emit on the current element.
     candidates: Vec<(&'d str, &'d str)>,
     /// Scratch: attribute order for the current element.
@@ -362,7 +362,7 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
             out,
             with_comments,
             inclusive,
-            rendered: Vec::with_capacity(16),
+            rendered: Bindings::with_capacity(16),
             candidates: Vec::with_capacity(8),
             sorted_attributes: Vec::with_capacity(16),
             nested,
@@ -486,11 +486,13 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
     }
 
     /// Whether binding (prefix, uri) must be emitted here; records it as
-    /// rendered either way (libxml2 pushes every visibly used binding).
+    /// rendered when it is. (libxml2 records every visibly used binding; one
+    /// equal to the innermost rendered one changes no later answer, so it is
+    /// not recorded here, which keeps the stack as short as the output.)
     fn consider(&mut self, prefix: &'d str, uri: &'d str) {
-        let found = self.rendered.iter().rposition(|(p, _)| crate::xml::same_name(p, prefix));
+        let found = self.rendered.find(prefix);
         let already = match found {
-            Some(i) => same_uri(self.rendered[i].1, uri),
+            Some(i) => same_uri(self.rendered.get(i).1, uri),
             // Nothing rendered for this prefix: only "no default namespace" is implied.
             None => uri.is_empty(),
         };
@@ -503,10 +505,12 @@ impl<'d, 'a, O: Output> Writer<'d, 'a, O> {
         {
             *diverged = true;
         }
-        if !already && !self.candidates.iter().any(|(p, _)| crate::xml::same_name(p, prefix)) {
-            self.candidates.push((prefix, uri));
+        if !already {
+            if !self.candidates.iter().any(|(p, _)| crate::xml::same_name(p, prefix)) {
+                self.candidates.push((prefix, uri));
+            }
+            self.rendered.push(prefix, uri);
         }
-        self.rendered.push((prefix, uri));
     }
 
     fn start_tag(&mut self, element: ElementRef<'d, 'a>) -> Result<(), C14nError> {

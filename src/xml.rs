@@ -922,14 +922,93 @@ fn push_normalized_eol(out: &mut String, raw: &str) {
     out.push_str(rest);
 }
 
+/// A stack of namespace bindings (prefix, value), innermost last, whose
+/// innermost-first lookup stays cheap at any depth. SAML keeps a handful of
+/// bindings in scope and a backwards scan is fastest there; a hostile document
+/// can nest thousands, so from [`Bindings::DEEP`] entries on, a prefix index
+/// (built then, dropped when the stack shrinks back) answers instead.
+#[derive(Debug)]
+pub(crate) struct Bindings<'s, V> {
+    entries: Vec<(&'s str, V)>,
+    /// While deep: the innermost entry of each prefix.
+    index: std::collections::HashMap<&'s str, usize>,
+    /// While deep: for each entry, the entry of the same prefix it hides.
+    shadowed: Vec<Option<usize>>,
+}
+
+impl<'s, V> Bindings<'s, V> {
+    const DEEP: usize = 16;
+
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(capacity),
+            index: std::collections::HashMap::new(),
+            shadowed: Vec::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entry at `position` (from [`Self::find`]).
+    pub(crate) fn get(&self, position: usize) -> &(&'s str, V) {
+        &self.entries[position]
+    }
+
+    pub(crate) fn push(&mut self, prefix: &'s str, value: V) {
+        self.entries.push((prefix, value));
+        let len = self.entries.len();
+        if len == Self::DEEP {
+            self.index.clear();
+            self.shadowed.clear();
+            for (position, &(p, _)) in self.entries.iter().enumerate() {
+                self.shadowed.push(self.index.insert(p, position));
+            }
+        } else if len > Self::DEEP {
+            self.shadowed.push(self.index.insert(prefix, len - 1));
+        }
+    }
+
+    /// Pops back to `len` entries (a length [`Self::len`] returned before).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if self.entries.len() >= Self::DEEP {
+            if len < Self::DEEP {
+                self.index.clear();
+                self.shadowed.clear();
+            } else {
+                for position in (len..self.entries.len()).rev() {
+                    let prefix = self.entries[position].0;
+                    match self.shadowed[position] {
+                        Some(previous) => self.index.insert(prefix, previous),
+                        None => self.index.remove(prefix),
+                    };
+                }
+                self.shadowed.truncate(len);
+            }
+        }
+        self.entries.truncate(len);
+    }
+
+    /// Position of the innermost entry for `prefix`.
+    #[inline]
+    pub(crate) fn find(&self, prefix: &str) -> Option<usize> {
+        if self.entries.len() < Self::DEEP {
+            self.entries.iter().rposition(|(p, _)| same_name(p, prefix))
+        } else {
+            self.index.get(prefix).copied()
+        }
+    }
+}
+
 struct Parser<'a, 'l> {
     input: &'a str,
     limits: &'l Limits,
     nodes: Vec<Node<'a>>,
     attributes: Vec<Attribute<'a>>,
     declarations: Vec<NamespaceDecl<'a>>,
-    /// Indices into `declarations` of the bindings in scope, innermost last.
-    scope: Vec<u32>,
+    /// The bindings in scope (prefix, index into `declarations`), innermost last.
+    scope: Bindings<'a, u32>,
     /// Open elements: node index and the scope length to restore on close.
     open: Vec<(u32, usize)>,
     /// Text run being accumulated: node offset and content.
@@ -949,7 +1028,11 @@ impl<'a, 'l> Parser<'a, 'l> {
             nodes: Vec::with_capacity(input.len() / 24 + 4),
             attributes: Vec::with_capacity(input.len() / 48 + 4),
             declarations: vec![NamespaceDecl { prefix: "xml", uri: Cow::Borrowed(XML_NS) }],
-            scope: vec![0],
+            scope: {
+                let mut scope = Bindings::with_capacity(16);
+                scope.push("xml", 0);
+                scope
+            },
             open: Vec::new(),
             pending_text: None,
             raw_attributes: Vec::with_capacity(16),
@@ -1422,7 +1505,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             let index = u32::try_from(self.declarations.len())
                 .map_err(|_| self.error(XmlErrorKind::NamespaceLimit, offset))?;
             self.declarations.push(NamespaceDecl { prefix: declared, uri });
-            self.scope.push(index);
+            self.scope.push(declared, index);
         }
         let decl_end = self.declarations.len();
 
@@ -1499,17 +1582,21 @@ impl<'a, 'l> Parser<'a, 'l> {
     /// `Some(None)`, meaning "no namespace".
     #[inline]
     fn resolve(&self, prefix: &str) -> Option<Option<NsIndex>> {
-        for &index in self.scope.iter().rev() {
-            let decl = &self.declarations[index as usize];
-            if same_name(decl.prefix, prefix) {
-                return Some(if decl.uri.is_empty() { None } else { Some(NsIndex(index)) });
+        match self.scope.find(prefix) {
+            Some(position) => {
+                let index = self.scope.get(position).1;
+                let uri = &self.declarations[index as usize].uri;
+                Some(if uri.is_empty() { None } else { Some(NsIndex(index)) })
             }
+            None => prefix.is_empty().then_some(None),
         }
-        prefix.is_empty().then_some(None)
     }
 
     fn check_unique_attributes(&self, from: usize) -> Result<(), XmlError> {
         let list = &self.attributes[from..];
+        if list.len() > 8 {
+            return self.check_many_unique_attributes(list);
+        }
         for (i, a) in list.iter().enumerate() {
             let a_ns = a.namespace.map(|NsIndex(n)| self.declarations[n as usize].uri.as_ref());
             for b in &list[..i] {
@@ -1520,6 +1607,32 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
         }
         Ok(())
+    }
+
+    /// [`Self::check_unique_attributes`] for long lists, by sorting (pairwise
+    /// comparison would be quadratic in the attribute count). Reports the
+    /// same attribute: the first one that repeats an earlier one.
+    fn check_many_unique_attributes(&self, list: &[Attribute<'a>]) -> Result<(), XmlError> {
+        let mut keys: Vec<(&str, &str, u32)> = list
+            .iter()
+            .map(|a| {
+                (
+                    a.local,
+                    a.namespace.map_or("", |NsIndex(n)| self.declarations[n as usize].uri.as_ref()),
+                    a.offset,
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        let first_repeat = keys
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0 && pair[0].1 == pair[1].1)
+            .map(|pair| pair[1].2)
+            .min();
+        match first_repeat {
+            Some(offset) => Err(self.error(XmlErrorKind::DuplicateAttribute, offset as usize)),
+            None => Ok(()),
+        }
     }
 
     #[inline]
@@ -1583,6 +1696,40 @@ mod tests {
             Ok(_) => "ok".to_string(),
             Err(e) => e.kind().to_string(),
         }
+    }
+
+    #[test]
+    fn bindings_answer_like_a_backwards_scan_at_any_depth() {
+        const PREFIXES: [&str; 5] = ["", "a", "b", "c", "d"];
+        let mut bindings = Bindings::with_capacity(4);
+        let mut model: Vec<(&str, usize)> = Vec::new();
+        let mut marks = Vec::new();
+        let (mut deep, mut crossings) = (false, 0);
+        let mut state = 0x2545_f491_u32;
+        for step in 0..20_000 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let choice = (state >> 16) as usize;
+            // Wander between shallow and deep, crossing the index threshold often.
+            if (choice.is_multiple_of(2) && model.len() < 48) || model.len() < 4 {
+                marks.push(model.len());
+                for i in 0..(choice % 4) {
+                    let prefix = PREFIXES[(choice / 7 + i) % PREFIXES.len()];
+                    bindings.push(prefix, step);
+                    model.push((prefix, step));
+                }
+            } else if let Some(mark) = marks.pop() {
+                bindings.truncate(mark);
+                model.truncate(mark);
+            }
+            assert_eq!(bindings.len(), model.len());
+            crossings += usize::from((model.len() >= 16) != deep);
+            deep = model.len() >= 16;
+            for prefix in PREFIXES {
+                let expected = model.iter().rposition(|(p, _)| *p == prefix);
+                assert_eq!(bindings.find(prefix), expected, "prefix {prefix:?} at depth {}", model.len());
+            }
+        }
+        assert!(crossings > 100, "the walk crossed the index threshold only {crossings} times");
     }
 
     #[test]
