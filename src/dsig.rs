@@ -441,9 +441,7 @@ pub fn verify(
     keys: &[PublicKey],
     algorithms: Algorithms,
 ) -> Result<VerifiedSignature, SignatureError> {
-    let pending = Pending::check(doc, signature, keys, algorithms)?;
-    let digest = pending.reference_digest(doc)?;
-    pending.finish(digest.as_ref())
+    verify_pending(doc, Pending::check(doc, signature, keys, algorithms)?)
 }
 
 /// Verifies `inner` (the Signature of an element inside the one `outer`

@@ -329,3 +329,41 @@ fn metadata_trust() {
     );
     assert_eq!(IdpTrust::from_pem("urn:idp", b"not pem").unwrap_err().kind(), "invalid_certificate");
 }
+
+/// A doubly signed response has both digests computed in one canonicalization
+/// pass; refusals still name the signature that separate verifications
+/// (Assertion first, then Response) would name.
+#[test]
+fn doubly_signed_refusals_name_the_signature_checked_first() {
+    use samlguard::Error;
+    use samlguard::policy::{ClientVpn, Context, Policy};
+
+    let trust = IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &MetadataOptions::default())
+        .expect("metadata");
+    let policy = Policy::<ClientVpn>::new(trust).without_replay_cache();
+    let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap())
+        .expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
+    let original = String::from_utf8(common::testdata("responses/clientvpn.xml")).unwrap();
+    let refusal = |text: &str| match policy.validate(text.as_bytes(), &context) {
+        Ok(_) => "accepted".to_string(),
+        Err(Error::Signature { element, source }) => format!("{element}: {}", source.kind()),
+        Err(other) => format!("other: {}", other.kind()),
+    };
+    let group = "a0783c06-a6c7-4cfe-b3f5-aec5cc0e2258";
+    let response_method = "<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><Reference URI=\"#_r";
+    let unknown_method = "<SignatureMethod Algorithm=\"urn:unknown\"/><Reference URI=\"#_r";
+    let response_issuer = "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">https://sts";
+
+    assert_eq!(refusal(&original), "accepted");
+    // An assertion edit breaks both digests; the Assertion's is checked first.
+    let edited = once(&original, group, "b0783c06-a6c7-4cfe-b3f5-aec5cc0e2258");
+    assert_eq!(refusal(&edited), "Assertion: digest_mismatch");
+    // An edit outside the Assertion breaks only the Response's digest.
+    let outside = once(&original, response_issuer, &format!("{response_issuer}x"));
+    assert_eq!(refusal(&outside), "Response: digest_mismatch");
+    // The Response's SignedInfo is refused before any digest: the Assertion,
+    // verified completely first, still decides when it is broken too.
+    let unknown = once(&original, response_method, unknown_method);
+    assert_eq!(refusal(&unknown), "Response: unsupported_algorithm");
+    assert_eq!(refusal(&once(&edited, response_method, unknown_method)), "Assertion: digest_mismatch");
+}
