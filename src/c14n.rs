@@ -39,49 +39,35 @@ impl Sink for Vec<u8> {
 
 /// A sink that feeds a ring digest through a small staging buffer, so that the
 /// many short writes of canonicalization become few `update` calls.
-pub struct DigestSink {
-    context: ring::digest::Context,
-    buffer: [u8; 2048],
-    len: usize,
-}
+pub struct DigestSink(StagedDigests);
 
 impl std::fmt::Debug for DigestSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DigestSink").field("algorithm", self.context.algorithm()).finish_non_exhaustive()
+        f.debug_struct("DigestSink").field("algorithm", self.0.main.algorithm()).finish_non_exhaustive()
     }
 }
 
 impl DigestSink {
     /// A sink hashing with `algorithm`.
     pub fn new(algorithm: &'static ring::digest::Algorithm) -> Self {
-        Self { context: ring::digest::Context::new(algorithm), buffer: [0; 2048], len: 0 }
+        Self(StagedDigests::new(algorithm, None))
     }
 
     /// Flushes and returns the digest of everything written.
-    pub fn finish(mut self) -> ring::digest::Digest {
-        self.context.update(&self.buffer[..self.len]);
-        self.context.finish()
+    pub fn finish(self) -> ring::digest::Digest {
+        self.0.finish().0
     }
 }
 
 impl Sink for DigestSink {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > self.buffer.len() {
-            self.context.update(&self.buffer[..self.len]);
-            self.len = 0;
-            if bytes.len() >= self.buffer.len() {
-                self.context.update(bytes);
-                return;
-            }
-        }
-        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
+        Output::write(&mut self.0, bytes);
     }
 }
 
-/// Where the walk writes: a caller's [`Sink`], or the split digest of
-/// [`digest_nested`], which also hears where the nested element's bytes start
+/// Where the walk writes: a caller's [`Sink`], or the staged digests of
+/// [`digest_nested`], which also hear where the nested element's bytes start
 /// and stop.
 trait Output {
     fn write(&mut self, bytes: &[u8]);
@@ -108,37 +94,59 @@ impl<S: Sink + ?Sized> Output for Plain<'_, S> {
     fn nested(&mut self, _on: bool) {}
 }
 
-/// Two digests fed from one staging buffer: the outer one over everything,
-/// the nested one over the ranges the walk switches on.
-struct SplitDigest {
-    outer: ring::digest::Context,
-    nested: ring::digest::Context,
+/// Digests fed from one staging buffer: `main` over everything, `nested`
+/// (for [`digest_nested`]) over the ranges the walk switches on.
+struct StagedDigests {
+    main: ring::digest::Context,
+    nested: Option<ring::digest::Context>,
     buffer: [u8; 2048],
     len: usize,
     /// Where in the buffer the nested digest's current range began.
     nested_from: Option<usize>,
 }
 
-impl SplitDigest {
+impl StagedDigests {
+    fn new(main: &'static ring::digest::Algorithm, nested: Option<&'static ring::digest::Algorithm>) -> Self {
+        Self {
+            main: ring::digest::Context::new(main),
+            nested: nested.map(ring::digest::Context::new),
+            buffer: [0; 2048],
+            len: 0,
+            nested_from: None,
+        }
+    }
+
+    /// Feeds the nested digest the buffered bytes of its current range.
+    fn feed_nested(&mut self, from: usize) {
+        if let Some(nested) = &mut self.nested {
+            nested.update(&self.buffer[from..self.len]);
+        }
+    }
+
     fn flush(&mut self) {
         if let Some(from) = self.nested_from {
-            self.nested.update(&self.buffer[from..self.len]);
+            self.feed_nested(from);
             self.nested_from = Some(0);
         }
-        self.outer.update(&self.buffer[..self.len]);
+        self.main.update(&self.buffer[..self.len]);
         self.len = 0;
+    }
+
+    fn finish(mut self) -> (ring::digest::Digest, Option<ring::digest::Digest>) {
+        self.flush();
+        (self.main.finish(), self.nested.map(ring::digest::Context::finish))
     }
 }
 
-impl Output for SplitDigest {
+impl Output for StagedDigests {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buffer.len() {
             self.flush();
             if bytes.len() >= self.buffer.len() {
-                self.outer.update(bytes);
-                if self.nested_from.is_some() {
-                    self.nested.update(bytes);
+                self.main.update(bytes);
+                if let (Some(nested), Some(_)) = (&mut self.nested, self.nested_from) {
+                    nested.update(bytes);
                 }
                 return;
             }
@@ -166,7 +174,7 @@ impl Output for SplitDigest {
         match (on, self.nested_from) {
             (true, None) => self.nested_from = Some(self.len),
             (false, Some(from)) => {
-                self.nested.update(&self.buffer[from..self.len]);
+                self.feed_nested(from);
                 self.nested_from = None;
             }
             _ => {}
@@ -295,21 +303,13 @@ pub fn digest_nested(
         canonicalize(doc, apex, options, &mut sink)?;
         return Ok((sink.finish(), None));
     }
-    let out = SplitDigest {
-        outer: ring::digest::Context::new(algorithm),
-        nested: ring::digest::Context::new(nested_algorithm),
-        buffer: [0; 2048],
-        len: 0,
-        nested_from: None,
-    };
+    let out = StagedDigests::new(algorithm, Some(nested_algorithm));
     let walk = NestedWalk { apex: nested, omit: nested_options.omit, mark: None, diverged: false };
     let mut writer = Writer::new(doc, out, options.with_comments, inclusive, Some(walk));
     writer.subtree(apex, options.omit)?;
     let diverged = writer.nested.as_ref().is_none_or(|walk| walk.diverged);
-    let mut out = writer.out;
-    out.flush();
-    let nested = (!diverged).then(|| out.nested.finish());
-    Ok((out.outer.finish(), nested))
+    let (outer, nested) = writer.out.finish();
+    Ok((outer, nested.filter(|_| !diverged)))
 }
 
 /// Canonicalizes into a new vector (for tooling and tests; the signature stage
