@@ -326,6 +326,14 @@ pub struct Element {
     declarations: (u32, u32),
 }
 
+impl Element {
+    /// Where the qualified name is written in the input.
+    fn name_range(&self) -> std::ops::Range<usize> {
+        let start = self.name_start as usize;
+        start..start + self.name_len as usize
+    }
+}
+
 /// An attribute (namespace declarations are not attributes here).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute<'a> {
@@ -385,35 +393,33 @@ impl<'d, 'a> ElementRef<'d, 'a> {
 
     /// The prefix as written (empty when unprefixed).
     pub fn prefix(&self) -> &'a str {
-        let start = self.element.name_start as usize;
+        let start = self.element.name_range().start;
         &self.doc.input[start..start + self.element.prefix_len as usize]
     }
 
     /// The local name.
     pub fn local_name(&self) -> &'a str {
-        let start = self.element.name_start as usize;
-        let end = start + self.element.name_len as usize;
+        let name = self.element.name_range();
         let p = self.element.prefix_len as usize;
-        if p == 0 { &self.doc.input[start..end] } else { &self.doc.input[start + p + 1..end] }
+        if p == 0 { &self.doc.input[name] } else { &self.doc.input[name.start + p + 1..name.end] }
     }
 
     /// The qualified name as written (`prefix:local` or `local`).
     pub fn qname(&self) -> &'a str {
-        let start = self.element.name_start as usize;
-        &self.doc.input[start..start + self.element.name_len as usize]
+        &self.doc.input[self.element.name_range()]
     }
 
     /// `<` and the qualified name, as written at the start of the element.
     pub(crate) fn tag_open(&self) -> &'a str {
-        let start = self.element.name_start as usize;
-        &self.doc.input[start - 1..start + self.element.name_len as usize]
+        let name = self.element.name_range();
+        &self.doc.input[name.start - 1..name.end]
     }
 
     /// The start tag when it is written `<qname>`, with nothing after the name.
     pub(crate) fn bare_start_tag(&self) -> Option<&'a str> {
-        let start = self.element.name_start as usize;
-        let end = start + self.element.name_len as usize;
-        (self.doc.input.as_bytes().get(end) == Some(&b'>')).then(|| &self.doc.input[start - 1..=end])
+        let name = self.element.name_range();
+        (self.doc.input.as_bytes().get(name.end) == Some(&b'>'))
+            .then(|| &self.doc.input[name.start - 1..=name.end])
     }
 
     /// The namespace name; empty when the element is in no namespace.
@@ -908,8 +914,13 @@ pub(crate) fn block_has(block: &[u8], test: impl Fn(u8) -> bool) -> bool {
     block.iter().fold(0u8, |acc, &b| acc | u8::from(test(b))) != 0
 }
 
-/// Appends `raw` (text content without markup) to `out`, normalizing line ends.
-fn push_normalized_eol(out: &mut String, raw: &str) {
+/// `raw` (text content without markup) with its line ends normalized,
+/// borrowed when it has no CR.
+fn normalized_eol(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('\r') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(i) = rest.find('\r') {
         out.push_str(&rest[..i]);
@@ -920,6 +931,7 @@ fn push_normalized_eol(out: &mut String, raw: &str) {
         }
     }
     out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// A stack of namespace bindings (prefix, value), innermost last, whose
@@ -1112,11 +1124,6 @@ impl<'a, 'l> Parser<'a, 'l> {
                         return Err(malformed());
                     };
                     let end = pos + 4 + close + 3;
-                    // `--` inside, or a `-` right before the closing `-->`.
-                    let content = &bytes[4..4 + close];
-                    if let Some(p) = memchr::memchr_iter(b'-', content).find(|&p| bytes[4 + p + 1] == b'-') {
-                        return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), pos + 4 + p));
-                    }
                     self.comment(&input[pos..end], pos)?;
                     Ok(end)
                 } else if bytes.starts_with(b"<![CDATA[") {
@@ -1138,10 +1145,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                 let name = input[pos + 2..pos + close].trim_end_matches([' ', '\t', '\n', '\r']);
                 let expected =
                     self.open.last().and_then(|&(index, _)| match &self.nodes[index as usize].kind {
-                        NodeKind::Element(e) => {
-                            let start = e.name_start as usize;
-                            Some(&input[start..start + e.name_len as usize])
-                        }
+                        NodeKind::Element(e) => Some(&input[e.name_range()]),
                         _ => None,
                     });
                 if expected != Some(name) {
@@ -1357,14 +1361,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         if let Some(i) = raw.find("]]>") {
             return Err(self.error(XmlErrorKind::CdataEndInText, start + i));
         }
-        let text = if raw.contains('\r') {
-            let mut s = String::with_capacity(raw.len());
-            push_normalized_eol(&mut s, raw);
-            Cow::Owned(s)
-        } else {
-            Cow::Borrowed(raw)
-        };
-        self.append_text(text, start);
+        self.append_text(normalized_eol(raw), start);
         Ok(())
     }
 
@@ -1376,14 +1373,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             .strip_prefix("<![CDATA[")
             .and_then(|r| r.strip_suffix("]]>"))
             .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed CDATA section"), start))?;
-        let text = if content.contains('\r') {
-            let mut s = String::with_capacity(content.len());
-            push_normalized_eol(&mut s, content);
-            Cow::Owned(s)
-        } else {
-            Cow::Borrowed(content)
-        };
-        self.append_text(text, start);
+        self.append_text(normalized_eol(content), start);
         Ok(())
     }
 
@@ -1401,14 +1391,17 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     fn comment(&mut self, raw: &'a str, start: usize) -> Result<(), XmlError> {
-        self.flush_text()?;
         let content = raw
             .strip_prefix("<!--")
             .and_then(|r| r.strip_suffix("-->"))
             .ok_or_else(|| self.error(XmlErrorKind::Syntax("malformed comment"), start))?;
-        if content.contains("--") || content.ends_with('-') {
-            return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), start));
+        // `--` inside, or a `-` right before the closing `-->`: reported at
+        // the first offending `-`.
+        let bytes = raw.as_bytes();
+        if let Some(p) = memchr::memchr_iter(b'-', content.as_bytes()).find(|&p| bytes[4 + p + 1] == b'-') {
+            return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), start + 4 + p));
         }
+        self.flush_text()?;
         if content.contains('\r') {
             // Line ends inside comments would need normalizing for c14n; no real
             // SAML producer writes CR there, so refuse rather than carry a copy.
