@@ -540,8 +540,8 @@ impl<'d> Pending<'d> {
             return Err(SignatureError::Base64("DigestValue"));
         }
         let signature_value = decode_base64(doc, shape.signature_value, "SignatureValue")?;
-        let hint = match shape.x509_certificate {
-            Some(node) => certificate_hint(doc, node, keys)?,
+        let hint = match &shape.x509_certificate {
+            Some(text) => certificate_hint(text, keys)?,
             None => Hint::Absent,
         };
 
@@ -652,9 +652,8 @@ enum Hint {
 /// Compares the certificate text with each pinned certificate's canonical
 /// base64 (equal texts are equal certificates, with no decoding on the usual
 /// path); a certificate that matches none must still be valid base64.
-fn certificate_hint(doc: &Document<'_>, node: NodeId, keys: &[PublicKey]) -> Result<Hint, SignatureError> {
-    let text = crypto_text(doc, node, "X509Certificate")?;
-    let compact = compact_base64(&text);
+fn certificate_hint(text: &str, keys: &[PublicKey]) -> Result<Hint, SignatureError> {
+    let compact = compact_base64(text);
     if let Some(index) = keys.iter().position(|k| k.certificate_base64.as_bytes() == compact.as_ref()) {
         return Ok(Hint::Pinned(index));
     }
@@ -704,7 +703,8 @@ struct Shape<'d> {
     digest_method: &'d str,
     digest_value: NodeId,
     signature_value: NodeId,
-    x509_certificate: Option<NodeId>,
+    /// The text of the first `KeyInfo/X509Data/X509Certificate`.
+    x509_certificate: Option<std::borrow::Cow<'d, str>>,
 }
 
 /// Element children of a signature structure element; text is refused.
@@ -752,26 +752,18 @@ fn exclusive_c14n<'d>(doc: &'d Document<'_>, element: ElementRef<'d, '_>) -> Opt
         EXC_C14N_COMMENTS => true,
         _ => return None,
     };
-    let mut prefixes = "";
-    let mut seen = false;
-    for child in doc.children(element.id()) {
-        match doc.node(child).kind() {
-            NodeKind::Element(_) => {
-                let e = doc.element(child)?;
-                if seen
-                    || !e.is(EXC_C14N_NS, "InclusiveNamespaces")
-                    || doc.child_elements(child).next().is_some()
-                {
-                    return None;
-                }
-                seen = true;
-                prefixes = e.attribute("", "PrefixList")?;
-            }
-            NodeKind::Text(t) if !t.trim_matches([' ', '\t', '\n', '\r']).is_empty() => return None,
-            _ => {}
+    // At most one child: an InclusiveNamespaces with no element inside.
+    let mut children = doc.element_only_children(element.id())?;
+    let prefixes = match children.next() {
+        None => "",
+        Some(e)
+            if e.is(EXC_C14N_NS, "InclusiveNamespaces") && doc.child_elements(e.id()).next().is_none() =>
+        {
+            e.attribute("", "PrefixList")?
         }
-    }
-    Some((with_comments, prefixes))
+        Some(_) => return None,
+    };
+    children.next().is_none().then_some((with_comments, prefixes))
 }
 
 fn no_element_children(
@@ -866,7 +858,7 @@ impl<'d> Shape<'d> {
             digest_method.attribute("", "Algorithm").ok_or(SignatureError::Malformed("DigestMethod"))?;
 
         let x509_certificate = match key_info {
-            Some(key_info) => Self::certificate_hint(doc, key_info)?,
+            Some(key_info) => Self::first_certificate(doc, key_info)?,
             None => None,
         };
         Ok(Self {
@@ -884,16 +876,17 @@ impl<'d> Shape<'d> {
         })
     }
 
-    /// The first `KeyInfo/X509Data/X509Certificate`, a hint only.
-    fn certificate_hint(
-        doc: &Document<'_>,
+    /// The text of the first `KeyInfo/X509Data/X509Certificate` (a hint
+    /// only); every one must be plain text.
+    fn first_certificate(
+        doc: &'d Document<'_>,
         key_info: ElementRef<'_, '_>,
-    ) -> Result<Option<NodeId>, SignatureError> {
+    ) -> Result<Option<std::borrow::Cow<'d, str>>, SignatureError> {
         let mut first = None;
         for data in doc.child_elements(key_info.id()).filter(|e| e.is(DSIG_NS, "X509Data")) {
             for certificate in doc.child_elements(data.id()).filter(|e| e.is(DSIG_NS, "X509Certificate")) {
-                crypto_text(doc, certificate.id(), "X509Certificate")?;
-                first.get_or_insert(certificate.id());
+                let text = crypto_text(doc, certificate.id(), "X509Certificate")?;
+                first.get_or_insert(text);
             }
         }
         Ok(first)
