@@ -532,11 +532,7 @@ impl Login {
 
     /// The earliest NotOnOrAfter that bounded this assertion.
     pub fn not_on_or_after(&self) -> DateTime<Utc> {
-        let scd = self.assertion.subject_confirmation.not_on_or_after;
-        match (self.assertion.conditions.not_on_or_after, scd) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b).unwrap_or(self.assertion.issue_instant),
-        }
+        earliest_not_on_or_after(&self.assertion).unwrap_or(self.assertion.issue_instant)
     }
 
     /// The AuthnStatement's SessionIndex.
@@ -560,14 +556,22 @@ impl Login {
     }
 }
 
+/// The earlier of the SubjectConfirmationData and Conditions NotOnOrAfter.
+fn earliest_not_on_or_after(assertion: &Assertion) -> Option<DateTime<Utc>> {
+    assertion
+        .subject_confirmation
+        .not_on_or_after
+        .into_iter()
+        .chain(assertion.conditions.not_on_or_after)
+        .min()
+}
+
 /// A Client VPN login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientVpnLogin {
     login: Login,
     first_name: Option<String>,
     last_name: Option<String>,
-    /// What `groups` returns if memberOf were absent (it never is: required).
-    no_groups: Values,
 }
 
 impl std::ops::Deref for ClientVpnLogin {
@@ -581,7 +585,7 @@ impl ClientVpnLogin {
     /// `memberOf` values (what Client VPN authorization rules match).
     pub fn groups(&self) -> &Values {
         // Checked present when the login was built; read from the verified assertion.
-        self.login.assertion.attribute(MEMBER_OF).unwrap_or(&self.no_groups)
+        self.login.assertion.attribute(MEMBER_OF).unwrap_or(&saml::NO_VALUES)
     }
     /// `FirstName`, when sent.
     pub fn first_name(&self) -> Option<&str> {
@@ -703,7 +707,7 @@ impl Profile for ClientVpn {
         }
         let first_name = single(assertion, "FirstName")?.map(str::to_string);
         let last_name = single(assertion, "LastName")?.map(str::to_string);
-        Ok(ClientVpnLogin { login, first_name, last_name, no_groups: Values::default() })
+        Ok(ClientVpnLogin { login, first_name, last_name })
     }
 }
 
@@ -843,8 +847,9 @@ impl Profile for AwsConsole {
             }
         };
         let mut principal_tags: Vec<(String, String)> = Vec::new();
+        let tag_prefix = format!("{AWS_ATTR}PrincipalTag:");
         for attribute in &assertion.attributes {
-            let Some(key) = attribute.name.strip_prefix(&format!("{AWS_ATTR}PrincipalTag:")) else {
+            let Some(key) = attribute.name.strip_prefix(tag_prefix.as_str()) else {
                 continue;
             };
             let (1, Some(value)) = (attribute.values.len(), attribute.values.get(0)) else {
@@ -1000,21 +1005,17 @@ impl<P: Profile> Policy<P> {
         let doc = xml::parse_with_limits(&bytes, &self.xml_limits)?;
         let (assertion, envelope, signatures) = self.verified_assertion(&doc, context)?;
         let audience = self.check_assertion(&assertion, envelope.as_ref(), context)?;
-        let expires = assertion
-            .subject_confirmation
-            .not_on_or_after
-            .into_iter()
-            .chain(assertion.conditions.not_on_or_after)
-            .min();
         // Keyed by issuer and ID; the ID is the part after the separator.
-        let key = format!("{}\u{0}{}", assertion.issuer, assertion.id);
-        let id_start = assertion.issuer.len() + 1;
+        let replay_entry = self.replay_cache.as_ref().map(|cache| {
+            let expires = earliest_not_on_or_after(&assertion).unwrap_or(context.now);
+            let key = format!("{}\u{0}{}", assertion.issuer, assertion.id);
+            (cache, key, assertion.issuer.len() + 1, later(expires, self.clock_skew))
+        });
         let login = P::claims(Login { assertion, audience, envelope, signatures })?;
-        if let Some(cache) = &self.replay_cache {
-            let expires = later(expires.unwrap_or(context.now), self.clock_skew);
-            if !cache.insert(&key, expires, context.now)? {
-                return Err(PolicyError::Replay(key[id_start..].to_string()).into());
-            }
+        if let Some((cache, key, id_start, expires)) = replay_entry
+            && !cache.insert(&key, expires, context.now)?
+        {
+            return Err(PolicyError::Replay(key[id_start..].to_string()).into());
         }
         Ok(Verified(login))
     }

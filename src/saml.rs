@@ -95,6 +95,9 @@ pub struct Values {
     ends: Vec<usize>,
 }
 
+/// No values: what an absent attribute reads as where a reference is needed.
+pub(crate) static NO_VALUES: Values = Values { text: String::new(), ends: Vec::new() };
+
 impl Values {
     /// Number of values.
     pub fn len(&self) -> usize {
