@@ -383,9 +383,15 @@ pub(crate) fn children<'d, 'a>(
 
 /// The full text of a value element; an element child is refused (invariant 8).
 pub(crate) fn text(doc: &Document<'_>, element: ElementRef<'_, '_>) -> Result<String, PolicyError> {
-    doc.text_content(element.id())
-        .map(|t| t.into_owned())
-        .ok_or_else(|| PolicyError::MixedContent(element.qname().to_string()))
+    text_of(doc, element).map(std::borrow::Cow::into_owned)
+}
+
+/// [`text`], borrowed when the value is one text node.
+fn text_of<'d>(
+    doc: &'d Document<'_>,
+    element: ElementRef<'_, '_>,
+) -> Result<std::borrow::Cow<'d, str>, PolicyError> {
+    doc.text_content(element.id()).ok_or_else(|| PolicyError::MixedContent(element.qname().to_string()))
 }
 
 fn read_subject(
@@ -514,10 +520,7 @@ fn read_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<
             if !value.is(SAML_NS, "AttributeValue") {
                 return Err(malformed("unexpected element in Attribute"));
             }
-            let content = doc
-                .text_content(value.id())
-                .ok_or_else(|| PolicyError::MixedContent(value.qname().to_string()))?;
-            values.push(&content);
+            values.push(&text_of(doc, value)?);
         }
         attributes.push(Attribute {
             name,
