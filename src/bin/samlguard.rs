@@ -27,7 +27,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use samlguard::Error;
 use samlguard::c14n::{self, Options};
-use samlguard::dsig::{self, Algorithms, DigestAlgorithm, PublicKey, SignatureAlgorithm};
+use samlguard::dsig::{self, Algorithms, DSIG_NS, DigestAlgorithm, PublicKey, SignatureAlgorithm};
 use samlguard::input::{self, InputLimits};
 use samlguard::metadata::{ConfigError, IdpTrust, MetadataOptions};
 use samlguard::policy::{
@@ -38,7 +38,6 @@ use samlguard::xml::{self, Document, ElementRef, NodeId};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const EXC_C14N_WITH_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
 /// Largest `--clock-skew` (one day): beyond that a skew hides real clock
@@ -253,18 +252,27 @@ impl Failure {
         Self { hint: error.hint(), refusal: true, ..Self::new(1, error.kind(), error.to_string()) }
     }
 
-    /// For refusals about time, says which clock was used.
-    fn with_clock(mut self, setup: &Setup) -> Self {
-        const TIME_KINDS: [&str; 5] =
-            ["expired", "not_yet_valid", "issued_in_future", "response_too_old", "session_expired"];
-        if TIME_KINDS.contains(&self.kind) {
-            self.note = Some(format!(
+    /// The policy's verdict; for refusals about time, also which clock was used.
+    fn refusal_at(error: &Error, setup: &Setup) -> Self {
+        use samlguard::policy::PolicyError as P;
+        let mut failure = Self::refusal(error);
+        if matches!(
+            error,
+            Error::Policy(
+                P::Expired(_)
+                    | P::NotYetValid(_)
+                    | P::IssuedInFuture(_)
+                    | P::TooOld(_)
+                    | P::SessionExpired(_)
+            )
+        ) {
+            failure.note = Some(format!(
                 "checked at {} with {} s clock skew (set the time with --now)",
                 rfc3339(setup.context.now()),
                 setup.clock_skew
             ));
         }
-        self
+        failure
     }
 
     /// Prints the failure: JSON on stdout; in text, a refusal on stdout (it is
@@ -316,6 +324,12 @@ impl From<c14n::C14nError> for Failure {
     fn from(e: c14n::C14nError) -> Self {
         Self::rejected(e.kind(), e.to_string())
     }
+}
+
+/// Parses decoded input; errors say when their position is in base64-decoded XML.
+#[allow(clippy::ptr_arg)] // the Cow variant is what says whether the XML was decoded
+fn parse_decoded<'a>(bytes: &'a Cow<'_, [u8]>) -> Result<Document<'a>, Failure> {
+    xml::parse(bytes).map_err(|e| xml_failure(&e, matches!(bytes, Cow::Owned(_))))
 }
 
 fn xml_failure(e: &xml::XmlError, decoded: bool) -> Failure {
@@ -608,7 +622,7 @@ fn verify_with<P: Profile>(
 where
     P::Login: Claims,
 {
-    let login = policy.validate(raw, &setup.context).map_err(|e| Failure::refusal(&e).with_clock(setup))?;
+    let login = policy.validate(raw, &setup.context).map_err(|e| Failure::refusal_at(&e, setup))?;
     match format {
         Format::Json => emit_json(&accepted_json(policy.profile_name(), &*login)),
         Format::Text => {
@@ -891,13 +905,9 @@ fn accepted_text<C: Claims>(profile: &str, claims: &C, signatures: &[String], se
     let mut report = Report::default();
     report.raw(&format!("ACCEPTED ({profile} profile)\n"));
     report.line("issuer", format!("{} (the pinned IdP)", show(login.issuer())));
-    if signatures.is_empty() {
-        let which = if login.envelope().is_some() { "Response and Assertion" } else { "Assertion" };
-        report.line("signatures", format!("{which} verified"));
-    } else {
-        let verified: Vec<String> = signatures.iter().map(|s| format!("{s} (verified)")).collect();
-        report.list("signatures", &verified);
-    }
+    // Never empty: a login exists only when a verified signature covers the Assertion.
+    let verified: Vec<String> = signatures.iter().map(|s| format!("{s} (verified)")).collect();
+    report.list("signatures", &verified);
     if login.envelope().is_none() {
         report.line("", "Response not signed (this profile allows it): nothing is reported from it");
     }
@@ -984,15 +994,14 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode, Failure> {
     let limits = InputLimits::default();
     let raw = read_input(&args.input, limits.max_encoded_bytes)?;
     let bytes = input::decode(&raw, &limits)?;
-    let decoded = matches!(bytes, Cow::Owned(_));
-    let doc = xml::parse(&bytes).map_err(|e| xml_failure(&e, decoded))?;
+    let doc = parse_decoded(&bytes)?;
 
     let mut report = Report::with_label_width(24);
     report.raw("UNVERIFIED: nothing below has been checked; use 'samlguard verify'\n");
     report.raw(&format!(
         "input: {} bytes of XML{}\n",
         bytes.len(),
-        if decoded { " (decoded from base64)" } else { "" }
+        if matches!(bytes, Cow::Owned(_)) { " (decoded from base64)" } else { "" }
     ));
     inspect_response(&doc, &mut report);
 
@@ -1398,13 +1407,14 @@ fn bench_with<P: Profile>(
     setup: &Setup,
     args: &BenchArgs,
 ) -> Result<ExitCode, Failure> {
-    policy.validate(raw, &setup.context).map_err(|e| Failure::refusal(&e).with_clock(setup))?;
+    policy.validate(raw, &setup.context).map_err(|e| Failure::refusal_at(&e, setup))?;
     let floor = Floor::new(raw, policy.trust().keys(), setup.algorithms)?;
     let validate = || black_box(policy.validate(black_box(raw), &setup.context)).is_ok();
     let stopped = || Failure::rejected("bench_failed", "a validation failed during the benchmark");
 
     let iterations = usize::try_from(args.iterations).unwrap_or(usize::MAX);
-    for _ in 0..(iterations / 10).max(1) {
+    let warm_up = (iterations / 10).max(1);
+    for _ in 0..warm_up {
         if !validate() || !floor.run() {
             return Err(stopped());
         }
@@ -1454,10 +1464,7 @@ fn bench_with<P: Profile>(
                 floor.xml_bytes,
                 floor.describe()
             ));
-            report.line(
-                "iterations",
-                format!("{iterations} in {batches} batches (after {} warm-up)", (iterations / 10).max(1)),
-            );
+            report.line("iterations", format!("{iterations} in {batches} batches (after {warm_up} warm-up)"));
             report.line(
                 "validate",
                 format!(
@@ -1555,7 +1562,7 @@ impl Floor {
         let unavailable =
             |why: &str| Failure::rejected("floor_unavailable", format!("cannot measure the floor: {why}"));
         let bytes = input::decode(raw, &InputLimits::default())?;
-        let doc = xml::parse(&bytes).map_err(|e| xml_failure(&e, matches!(bytes, Cow::Owned(_))))?;
+        let doc = parse_decoded(&bytes)?;
         let mut items = Vec::new();
         for signature in dsig::all_signatures(&doc) {
             let verified =
@@ -1571,7 +1578,7 @@ impl Floor {
                 .digest_method
                 .and_then(ring_digest)
                 .ok_or_else(|| unavailable("unknown digest algorithm"))?;
-            let parent = doc.parent(signature).ok_or_else(|| unavailable("signature without parent"))?;
+            let parent = verified.signed_element();
             let (c14n_transform, reference_prefixes) = reference
                 .transforms
                 .iter()
@@ -1680,8 +1687,7 @@ fn run_c14n(args: &C14nArgs) -> Result<(), Failure> {
     let limits = InputLimits::default();
     let raw = read_input(&args.input, limits.max_encoded_bytes)?;
     let bytes = input::decode(&raw, &limits)?;
-    let decoded = matches!(bytes, Cow::Owned(_));
-    let doc = xml::parse(&bytes).map_err(|e| xml_failure(&e, decoded))?;
+    let doc = parse_decoded(&bytes)?;
 
     let apex = match &args.id {
         Some(id) => doc.element_by_id(id).ok_or_else(|| {
@@ -1695,14 +1701,12 @@ fn run_c14n(args: &C14nArgs) -> Result<(), Failure> {
     }
     if args.omit_signature {
         let parent = if apex == NodeId::DOCUMENT { doc.root() } else { apex };
-        let mut signatures = doc.child_elements(parent).filter(|e| e.is(DSIG_NS, "Signature"));
-        options.omit = signatures.next().map(|e| e.id());
-        if signatures.next().is_some() {
-            return Err(Failure::rejected(
+        options.omit = dsig::signature_child(&doc, parent).map_err(|_| {
+            Failure::rejected(
                 "multiple_signatures",
                 "the element has more than one ds:Signature child; --omit-signature needs at most one",
-            ));
-        }
+            )
+        })?;
         if options.omit.is_none() {
             eprintln!("note: the element has no ds:Signature child; nothing was omitted");
         }
