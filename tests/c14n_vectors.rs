@@ -4,9 +4,10 @@
 mod common;
 
 use samlguard::c14n::{self, Options};
+use samlguard::dsig;
 use samlguard::xml::{self, Document, NodeId};
 
-const DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+const DSIG: &str = dsig::DSIG_NS;
 const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const EXC_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -69,10 +70,7 @@ fn exclusive_c14n_matches_libxmlsec1_on_real_idp_signatures() {
         let Some(bytes) = common::document_bytes(&dir, &entry) else { continue };
         let doc = xml::parse(&bytes)
             .unwrap_or_else(|e| panic!("{file}: verified by xmlsec1 but we refuse it: {e}"));
-        let all_signatures: Vec<NodeId> = doc
-            .descendants(NodeId::DOCUMENT)
-            .filter(|&n| doc.element(n).is_some_and(|e| e.is(DSIG, "Signature")))
-            .collect();
+        let all_signatures = dsig::all_signatures(&doc);
         for signature in signatures {
             let Some(dumps) = signature["c14n_dump"].as_array() else { continue };
             let index = signature["index"].as_u64().unwrap() as usize;

@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::samlguard;
+use common::{samlguard, stderr};
 
 use std::path::PathBuf;
-use std::process::Output;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -43,13 +41,8 @@ fn response(comments: bool, signature: bool) -> String {
     )
 }
 
-/// A fresh file under the target's scratch directory.
 fn temp_file(contents: &[u8]) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{n}.in", std::process::id()));
-    std::fs::write(&path, contents).unwrap();
-    path
+    common::temp_file("cli", contents)
 }
 
 fn c14n_ok(args: &[&str], input: &[u8]) -> String {
@@ -61,10 +54,6 @@ fn c14n_ok(args: &[&str], input: &[u8]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{args:?}: stderr {stderr}");
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -161,16 +150,7 @@ fn base64_input() {
 
 #[test]
 fn form_body_input_on_stdin() {
-    let value: String = STANDARD
-        .encode(DOC)
-        .chars()
-        .map(|c| match c {
-            '+' => "%2B".to_string(),
-            '/' => "%2F".to_string(),
-            '=' => "%3D".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
+    let value = common::form_encode(&STANDARD.encode(DOC));
     let body = format!("RelayState=https%3A%2F%2Fexample.com%2F&SAMLResponse={value}");
     let out = samlguard(&["c14n", "--omit-signature", "--id", "_assert", "-"], Some(body.as_bytes()));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

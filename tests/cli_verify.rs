@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::samlguard;
+use common::{samlguard, stderr};
 
-use std::path::PathBuf;
 use std::process::Output;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -23,11 +21,11 @@ const GENERIC_ACS: &str = "https://sp.example.com/acs";
 const SESSION_INDEX: &str = "_a8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c";
 
 fn fixture(rel: &str) -> String {
-    format!("{}/testdata/{rel}", env!("CARGO_MANIFEST_DIR"))
+    common::testdata_path(rel).to_str().unwrap().to_owned()
 }
 
 fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(fixture(rel)).unwrap()
+    common::testdata(rel)
 }
 
 fn strings(args: &[&str]) -> Vec<String> {
@@ -82,10 +80,6 @@ fn squashed(text: &str) -> String {
     out
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// Stdout must hold exactly one JSON object.
 fn json(out: &Output) -> Value {
     let values: Vec<Value> = serde_json::Deserializer::from_slice(&out.stdout)
@@ -125,14 +119,8 @@ fn accepted(mut args: Vec<String>, stdin: Option<&[u8]>) -> Value {
     value
 }
 
-/// A fresh file under the target's scratch directory.
 fn temp_file(contents: &[u8]) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let path =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-verify-{}-{n}.in", std::process::id()));
-    std::fs::write(&path, contents).unwrap();
-    path.to_str().unwrap().to_owned()
+    common::temp_file("cli-verify", contents).to_str().unwrap().to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -250,16 +238,7 @@ fn stdin_input() {
 
 #[test]
 fn form_body_on_stdin() {
-    let value: String = STANDARD
-        .encode(read("responses/clientvpn.xml"))
-        .chars()
-        .map(|c| match c {
-            '+' => "%2B".to_owned(),
-            '/' => "%2F".to_owned(),
-            '=' => "%3D".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
+    let value = common::form_encode(&STANDARD.encode(read("responses/clientvpn.xml")));
     let body = format!("RelayState=x&SAMLResponse={value}");
     let v = accepted(clientvpn(&[], "-"), Some(body.as_bytes()));
     assert_eq!(v["groups"].as_array().unwrap().len(), 20);

@@ -1,10 +1,13 @@
 //! `input::decode`: every accepted form, every error kind, and a round-trip
 //! property over base64 wrapping and form encoding.
 
+mod common;
+
 use std::borrow::Cow;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use common::form_encode;
 use proptest::prelude::*;
 use samlguard::input::{self, InputError, InputLimits};
 
@@ -23,22 +26,6 @@ fn kind(input: &[u8]) -> &'static str {
 
 fn b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
-}
-
-/// Percent-encodes everything but unreserved characters (as browsers do for
-/// form values).
-fn form_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else if b == b' ' {
-            out.push('+');
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[test]

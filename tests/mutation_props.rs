@@ -5,17 +5,48 @@
 
 mod common;
 
-use proptest::prelude::*;
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{AwsConsole, ClientVpn, Context, Policy};
+use std::sync::LazyLock;
 
-fn trust() -> IdpTrust {
-    IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &MetadataOptions::default()).unwrap()
-}
+use proptest::prelude::*;
+use samlguard::policy::{AwsConsole, ClientVpn, Context, Policy, Profile, Verified};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     "2026-01-15T10:01:00Z".parse().unwrap()
 }
+
+/// A valid response with its policy, context and verified values, built once
+/// for all the cases of a property.
+struct Fixture<P: Profile> {
+    original: Vec<u8>,
+    policy: Policy<P>,
+    context: Context,
+    expected: Verified<P::Login>,
+}
+
+impl<P: Profile> Fixture<P> {
+    fn new(rel: &str, policy: Policy<P>, context: Context) -> Self {
+        let original = common::testdata(rel);
+        let policy = policy.without_replay_cache();
+        let expected = policy.validate(&original, &context).expect("the fixture is valid");
+        Self { original, policy, context, expected }
+    }
+}
+
+static CLIENT_VPN: LazyLock<Fixture<ClientVpn>> = LazyLock::new(|| {
+    Fixture::new(
+        "responses/clientvpn.xml",
+        Policy::<ClientVpn>::new(common::entra_trust()),
+        Context::new(now()).expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c"),
+    )
+});
+
+static AWS_CONSOLE: LazyLock<Fixture<AwsConsole>> = LazyLock::new(|| {
+    Fixture::new(
+        "responses/aws-console.xml",
+        Policy::<AwsConsole>::new(common::entra_trust()),
+        Context::new(now()),
+    )
+});
 
 #[derive(Debug, Clone)]
 enum Mutation {
@@ -65,24 +96,18 @@ proptest! {
 
     #[test]
     fn client_vpn_mutations_are_refused_or_change_nothing(mutations in prop::collection::vec(mutation(), 1..4)) {
-        let original = common::testdata("responses/clientvpn.xml");
-        let policy = Policy::<ClientVpn>::new(trust()).without_replay_cache();
-        let context = Context::new(now()).expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
-        let expected = policy.validate(&original, &context).unwrap();
-        let mutated = apply(&original, &mutations);
-        if let Ok(login) = policy.validate(&mutated, &context) {
-            prop_assert_eq!(&*login, &*expected);
+        let Fixture { original, policy, context, expected } = &*CLIENT_VPN;
+        let mutated = apply(original, &mutations);
+        if let Ok(login) = policy.validate(&mutated, context) {
+            prop_assert_eq!(&*login, &**expected);
         }
     }
 
     #[test]
     fn aws_console_mutations_are_refused_or_change_nothing(mutations in prop::collection::vec(mutation(), 1..4)) {
-        let original = common::testdata("responses/aws-console.xml");
-        let policy = Policy::<AwsConsole>::new(trust()).without_replay_cache();
-        let context = Context::new(now());
-        let expected = policy.validate(&original, &context).unwrap();
-        let mutated = apply(&original, &mutations);
-        if let Ok(login) = policy.validate(&mutated, &context) {
+        let Fixture { original, policy, context, expected } = &*AWS_CONSOLE;
+        let mutated = apply(original, &mutations);
+        if let Ok(login) = policy.validate(&mutated, context) {
             // The unsigned envelope may change (it is never reported); the
             // verified assertion and claims may not.
             prop_assert_eq!(login.assertion(), expected.assertion());
@@ -99,13 +124,12 @@ proptest! {
 /// one in unsigned whitespace between elements is accepted unchanged.
 #[test]
 fn the_property_distinguishes_signed_from_unsigned_bytes() {
-    let original = String::from_utf8(common::testdata("responses/aws-console.xml")).unwrap();
-    let policy = Policy::<AwsConsole>::new(trust()).without_replay_cache();
-    let context = Context::new(now());
+    let Fixture { original, policy, context, .. } = &*AWS_CONSOLE;
+    let original = String::from_utf8(original.clone()).unwrap();
     let signed_edit = original.replacen("alice@example.com", "alicf@example.com", 1);
-    assert_eq!(policy.validate(signed_edit.as_bytes(), &context).unwrap_err().kind(), "digest_mismatch");
+    assert_eq!(policy.validate(signed_edit.as_bytes(), context).unwrap_err().kind(), "digest_mismatch");
     // The Response element is outside the assertion-only signature.
     let unsigned_edit = original.replacen("<samlp:Status>", "<samlp:Status >", 1);
     assert_ne!(unsigned_edit, original);
-    assert!(policy.validate(unsigned_edit.as_bytes(), &context).is_ok());
+    assert!(policy.validate(unsigned_edit.as_bytes(), context).is_ok());
 }

@@ -203,7 +203,6 @@ fn every_case_through_the_cli() {
         let path = dir.join(format!("case-{index}.xml"));
         std::fs::write(&path, input(case)).unwrap();
         let trust = case["trust"].as_str().unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
         let mut args: Vec<std::ffi::OsString> =
             ["verify", "--profile", case["profile"].as_str().unwrap(), "--format", "json"]
                 .into_iter()
@@ -214,9 +213,9 @@ fn every_case_through_the_cli() {
             args.push(value);
         };
         if trust.ends_with(".xml") {
-            flag("--idp-metadata", root.join(trust).into());
+            flag("--idp-metadata", common::testdata_path(trust).into());
         } else {
-            flag("--idp-cert", root.join(trust).into());
+            flag("--idp-cert", common::testdata_path(trust).into());
             flag("--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER).into());
         }
         flag("--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").into());
@@ -279,9 +278,7 @@ fn every_case_through_the_cli() {
 
 #[test]
 fn replay_error_names_the_assertion_id() {
-    let trust = IdpTrust::from_metadata(&common::testdata("metadata/entra.xml"), &MetadataOptions::default())
-        .unwrap();
-    let policy = Policy::<AwsConsole>::new(trust);
+    let policy = Policy::<AwsConsole>::new(common::entra_trust());
     let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap());
     let response = common::testdata("responses/aws-console.xml");
     policy.validate(&response, &context).unwrap();

@@ -64,10 +64,56 @@ pub fn entry_file(entry: &serde_json::Value) -> String {
     entry["file"].as_str().or_else(|| entry["dest"].as_str()).unwrap_or_default().to_string()
 }
 
+/// Path of one of the repository's own generated fixtures.
+pub fn testdata_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel)
+}
+
 /// The repository's own generated fixtures.
 pub fn testdata(rel: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel);
+    let path = testdata_path(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {} is missing: {e}", path.display()))
+}
+
+/// The trust of the bundled Entra-shaped metadata (`testdata/metadata/entra.xml`).
+pub fn entra_trust() -> samlguard::metadata::IdpTrust {
+    samlguard::metadata::IdpTrust::from_metadata(
+        &testdata("metadata/entra.xml"),
+        &samlguard::metadata::MetadataOptions::default(),
+    )
+    .expect("bundled metadata")
+}
+
+/// A fresh file holding `contents` under the target's scratch directory.
+pub fn temp_file(prefix: &str, contents: &[u8]) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let path =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{prefix}-{}-{n}.in", std::process::id()));
+    std::fs::write(&path, contents).expect("write scratch file");
+    path
+}
+
+/// A finished process's stderr, as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Percent-encodes everything but unreserved characters, as browsers encode
+/// form values (a base64 `+`, `/`, `=` become `%2B`, `%2F`, `%3D`).
+pub fn form_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The pinned keys named by a manifest trust entry (`path`, `path#i`), or
