@@ -107,7 +107,8 @@ impl DigestAlgorithm {
         })
     }
 
-    fn ring(self) -> &'static ring::digest::Algorithm {
+    /// The ring digest that computes it.
+    pub fn ring(self) -> &'static ring::digest::Algorithm {
         match self {
             Self::Sha256 => &ring::digest::SHA256,
             Self::Sha384 => &ring::digest::SHA384,

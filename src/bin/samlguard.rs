@@ -1576,7 +1576,8 @@ impl Floor {
             };
             let digest = reference
                 .digest_method
-                .and_then(ring_digest)
+                .and_then(DigestAlgorithm::from_uri)
+                .map(DigestAlgorithm::ring)
                 .ok_or_else(|| unavailable("unknown digest algorithm"))?;
             let parent = verified.signed_element();
             let (c14n_transform, reference_prefixes) = reference
@@ -1670,16 +1671,6 @@ fn ring_algorithm(
 }
 
 /// The ring digest for a DigestMethod URI on samlguard's allow-list.
-fn ring_digest(uri: &str) -> Option<&'static ring::digest::Algorithm> {
-    Some(match DigestAlgorithm::from_uri(uri)? {
-        DigestAlgorithm::Sha256 => &ring::digest::SHA256,
-        DigestAlgorithm::Sha384 => &ring::digest::SHA384,
-        DigestAlgorithm::Sha512 => &ring::digest::SHA512,
-        DigestAlgorithm::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        _ => return None,
-    })
-}
-
 // ---------------------------------------------------------------------------
 // c14n
 
