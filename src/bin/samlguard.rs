@@ -1670,7 +1670,6 @@ fn ring_algorithm(
     Some((ring, algorithm.name()))
 }
 
-/// The ring digest for a DigestMethod URI on samlguard's allow-list.
 // ---------------------------------------------------------------------------
 // c14n
 
