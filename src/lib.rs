@@ -30,12 +30,17 @@ pub mod c14n;
 pub mod dsig;
 mod error;
 pub mod input;
+mod kind;
 pub mod metadata;
 pub mod policy;
+pub mod replay;
 pub mod saml;
+mod text;
 pub mod xml;
 
 pub use error::Error;
+pub use kind::{ErrorKind, UnknownKind};
+pub use text::Untrusted;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
