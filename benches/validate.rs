@@ -8,10 +8,11 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use samlguard::c14n::{self, DigestSink, Options};
-use samlguard::dsig::{self, Algorithms};
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{AwsConsole, ClientVpn, Context, Generic, Policy};
+use samlguard::crypto::Algorithms;
+use samlguard::dsig;
+use samlguard::trust::{IdpTrust, MetadataOptions};
 use samlguard::xml;
+use samlguard::{AwsConsole, ClientVpn, Context, Generic, Policy};
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{}/testdata/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -35,25 +36,17 @@ struct Floor {
 }
 
 fn floor(bytes: &[u8]) -> Floor {
-    use base64::Engine;
     let doc = xml::parse(bytes).unwrap();
     let (mut digests, mut signed_infos) = (Vec::new(), Vec::new());
     for signature in dsig::all_signatures(&doc) {
-        let parent = doc.parent(signature).unwrap();
-        digests.push(
-            c14n::to_vec(&doc, parent, &Options { omit: Some(signature), ..Options::default() }).unwrap(),
-        );
-        let mut children = doc.child_elements(signature);
-        let signed_info = children.next().unwrap().id();
-        let value = children.next().unwrap().id();
-        let text: String = doc.text_content(value).unwrap().split_whitespace().collect();
-        let signature_value = base64::engine::general_purpose::STANDARD.decode(text).unwrap();
+        let parsed = dsig::ParsedSignature::read(&doc, signature).unwrap();
+        digests.push(parsed.canonical_reference().unwrap());
         // The key the verifier found, so that the floor verifies with the same one.
         let keys = trust().keys();
         let key = &keys[dsig::verify(&doc, signature, keys, Algorithms::STRICT).unwrap().key_index()];
         signed_infos.push((
-            c14n::to_vec(&doc, signed_info, &Options::default()).unwrap(),
-            signature_value,
+            parsed.canonical_signed_info().unwrap(),
+            parsed.signature_value().to_vec(),
             key.public_key_bytes(),
         ));
     }
@@ -104,14 +97,14 @@ fn bench_document(c: &mut Criterion, label: &str, rel: &str, validate: &dyn Fn(&
 
 fn benches(c: &mut Criterion) {
     let now = "2026-01-15T10:01:00Z".parse().unwrap();
-    let vpn = Policy::<ClientVpn>::new(trust().clone()).without_replay_cache();
+    let vpn = Policy::<ClientVpn>::new(trust().clone()).without_replay_store();
     let context = Context::new(now).expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
     let validate_vpn = |bytes: &[u8]| {
         black_box(vpn.validate(bytes, &context).unwrap());
     };
     bench_document(c, "clientvpn 20 groups", "responses/clientvpn.xml", &validate_vpn);
     bench_document(c, "clientvpn 200 groups", "responses/clientvpn-200-groups.xml", &validate_vpn);
-    let console = Policy::<AwsConsole>::new(trust().clone()).without_replay_cache();
+    let console = Policy::<AwsConsole>::new(trust().clone()).without_replay_store();
     let console_context = Context::new(now);
     let validate_console = |bytes: &[u8]| {
         black_box(console.validate(bytes, &console_context).unwrap());
@@ -125,7 +118,7 @@ fn benches(c: &mut Criterion) {
         ["urn:amazon:webservices:clientvpn"],
         ["http://127.0.0.1:35001"],
     )
-    .without_replay_cache();
+    .without_replay_store();
     let validate_large = |bytes: &[u8]| {
         black_box(large.validate(bytes, &context).unwrap());
     };

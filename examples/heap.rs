@@ -1,7 +1,7 @@
 //! Peak heap of one validation, in bytes per input byte, measured with dhat:
 //! `cargo run --release --example heap`.
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{ClientVpn, Context, Generic, Policy};
+use samlguard::trust::{IdpTrust, MetadataOptions};
+use samlguard::{ClientVpn, Context, Generic, Policy};
 
 /// Validates one response with the right policy.
 type Validate<'p> = &'p dyn Fn(&[u8]);
@@ -17,10 +17,10 @@ fn main() {
     .unwrap();
     let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap())
         .expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
-    let vpn = Policy::<ClientVpn>::new(trust.clone()).without_replay_cache();
+    let vpn = Policy::<ClientVpn>::new(trust.clone()).without_replay_store();
     let large =
         Policy::<Generic>::new(trust, ["urn:amazon:webservices:clientvpn"], ["http://127.0.0.1:35001"])
-            .without_replay_cache();
+            .without_replay_store();
     println!("| response | bytes | peak heap during validate | bytes per input byte | allocations |");
     println!("|---|---|---|---|---|");
     let validate_vpn = |bytes: &[u8]| drop(vpn.validate(bytes, &context).unwrap());

@@ -1,7 +1,7 @@
 //! Loops one stage for profiling:
 //! `cargo run --release --example profile -- parse|c14n|validate N [FILE]`.
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{ClientVpn, Context, Policy};
+use samlguard::trust::{IdpTrust, MetadataOptions};
+use samlguard::{ClientVpn, Context, Policy};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -14,7 +14,7 @@ fn main() {
         &MetadataOptions::default(),
     )
     .unwrap();
-    let policy = Policy::<ClientVpn>::new(trust).without_replay_cache();
+    let policy = Policy::<ClientVpn>::new(trust).without_replay_store();
     let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap())
         .expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
     let start = std::time::Instant::now();

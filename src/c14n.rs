@@ -224,12 +224,12 @@ pub enum C14nError {
 
 impl C14nError {
     /// Stable snake_case name of the error kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> crate::ErrorKind {
         match self {
-            Self::NotAnElement => "c14n_not_an_element",
-            Self::OmitOutsideSubtree => "c14n_omit_outside_subtree",
-            Self::InvalidPrefix(_) => "c14n_invalid_prefix",
-            Self::RelativeNamespace(_) => "c14n_relative_namespace",
+            Self::NotAnElement => crate::ErrorKind::C14nNotAnElement,
+            Self::OmitOutsideSubtree => crate::ErrorKind::C14nOmitOutsideSubtree,
+            Self::InvalidPrefix(_) => crate::ErrorKind::C14nInvalidPrefix,
+            Self::RelativeNamespace(_) => crate::ErrorKind::C14nRelativeNamespace,
         }
     }
 }

@@ -1,73 +1,182 @@
 //! The top-level error: one variant per pipeline stage.
 
+use crate::c14n::C14nError;
 use crate::dsig::SignatureError;
 use crate::input::InputError;
-use crate::metadata::ConfigError;
-use crate::policy::PolicyError;
+use crate::kind::ErrorKind;
+use crate::policy::{PolicyError, SignedElement};
+use crate::profile::ClaimError;
+use crate::replay::ReplayError;
+use crate::saml::SamlError;
+use crate::trust::ConfigError;
 use crate::xml::XmlError;
 
 /// Why a response was refused, or a configuration could not be built.
+///
+/// Match on [`kind`](Self::kind) for a stable, flat answer; the variants say
+/// which stage refused. Display shows the message once (a `{:#}` chain never
+/// repeats it), with received text escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input could not be decoded into XML bytes.
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(InputError),
     /// The XML was refused by the strict parser.
     #[error("invalid XML: {0}")]
-    Xml(#[from] XmlError),
+    Xml(XmlError),
     /// A signature failed the profile or the cryptography.
-    #[error("{element} signature: {source}")]
+    #[error("{element} signature: {error}")]
     Signature {
-        /// `Response` or `Assertion`.
-        element: &'static str,
+        /// The element the signature belongs to.
+        element: SignedElement,
         /// What went wrong.
-        source: SignatureError,
+        error: SignatureError,
     },
+    /// A signed element could not be read as SAML.
+    #[error("malformed SAML: {0}")]
+    Saml(SamlError),
     /// A signed response broke a policy rule.
     #[error(transparent)]
-    Policy(#[from] PolicyError),
+    Policy(PolicyError),
+    /// The profile refused the signed claims.
+    #[error(transparent)]
+    Claim(ClaimError),
+    /// The replay store could not answer (the response is refused).
+    #[error(transparent)]
+    Replay(ReplayError),
     /// The trust configuration is unusable.
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
 }
 
 impl Error {
-    /// Stable snake_case name of the error kind (the CLI's JSON `kind`).
-    pub fn kind(&self) -> &'static str {
+    /// The stable kind (the CLI's JSON `kind`).
+    pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Input(e) => e.kind(),
             Self::Xml(e) => e.kind(),
-            Self::Signature { source, .. } => source.kind(),
+            Self::Signature { error, .. } => error.kind(),
+            Self::Saml(e) => e.kind(),
             Self::Policy(e) => e.kind(),
+            Self::Claim(e) => e.kind(),
+            Self::Replay(e) => e.kind(),
             Self::Config(e) => e.kind(),
         }
     }
 
-    /// What to change, when the refusal typically stems from an Entra / AWS
-    /// misconfiguration.
+    /// What to change, in Entra and AWS terms, when the refusal typically
+    /// stems from a misconfiguration.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Self::Policy(e) => e.hint(),
-            Self::Signature { source, .. } => match source {
-                SignatureError::UnknownSigningKey => Some(
-                    "the IdP signs with a certificate that is not pinned (certificate rollover?): download the current Federation Metadata from Entra and update the trust",
-                ),
-                SignatureError::DigestMismatch => Some(
-                    "the response was modified after signing (or re-encoded on the way): send it byte for byte",
-                ),
-                SignatureError::Sha1NotAllowed => Some(
-                    "in Entra set the Signing Algorithm to SHA-256, or allow SHA-1 explicitly for this legacy IdP",
-                ),
-                SignatureError::SignatureInvalid => Some(
-                    "the signature does not verify with the pinned keys: check that the metadata is this application's",
-                ),
-                _ => None,
-            },
+            Self::Claim(e) => e.hint(),
+            Self::Signature { error, .. } => signature_hint(error),
             Self::Input(_) => {
-                Some("paste the SAMLResponse as XML, its base64, or the whole form body (SAMLResponse=...)")
+                Some("send the SAMLResponse as XML, its base64, or the whole form body (SAMLResponse=...)")
+            }
+            Self::Replay(e) if e.kind() == ErrorKind::ReplayStoreUnavailable => {
+                Some("the shared replay store is unreachable: responses are refused until it answers again")
             }
             _ => None,
         }
+    }
+
+    /// Kind, message and hint: what a log line or an API answer carries.
+    pub fn view(&self) -> ErrorView {
+        ErrorView { kind: self.kind(), message: self.to_string(), hint: self.hint() }
+    }
+}
+
+fn signature_hint(error: &SignatureError) -> Option<&'static str> {
+    Some(match error {
+        SignatureError::UnknownSigningKey => {
+            "the IdP signs with a certificate that is not pinned (certificate rollover?): download the current Federation Metadata from Entra and update the trust"
+        }
+        SignatureError::DigestMismatch => {
+            "the response was modified after signing (or re-encoded on the way): send it byte for byte"
+        }
+        SignatureError::Sha1NotAllowed => {
+            "in Entra set the Signing Algorithm to SHA-256 (Enterprise application > Single sign-on > SAML Certificates)"
+        }
+        SignatureError::SignatureInvalid => {
+            "the signature does not verify with the pinned keys: check that the metadata is this application's"
+        }
+        _ => return None,
+    })
+}
+
+/// An error as data: kind, message and hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ErrorView {
+    /// The stable kind.
+    pub kind: ErrorKind,
+    /// The message (received text escaped).
+    pub message: String,
+    /// What to change, when known.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hint: Option<&'static str>,
+}
+
+macro_rules! from_stage {
+    ($($variant:ident($error:ty)),*) => {
+        $(impl From<$error> for Error {
+            fn from(e: $error) -> Self {
+                Self::$variant(e)
+            }
+        })*
+    };
+}
+
+from_stage!(
+    Input(InputError),
+    Xml(XmlError),
+    Saml(SamlError),
+    Policy(PolicyError),
+    Claim(ClaimError),
+    Replay(ReplayError),
+    Config(ConfigError)
+);
+
+impl From<C14nError> for Error {
+    /// Canonicalization outside a signature (tools): reported as the
+    /// Response's, the element canonicalized is the document.
+    fn from(e: C14nError) -> Self {
+        Self::Signature { element: SignedElement::Response, error: SignatureError::Canonicalization(e) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Untrusted;
+
+    #[test]
+    fn a_message_appears_once_in_a_chain() {
+        let errors: Vec<Error> = vec![
+            PolicyError::Status(Untrusted::new("urn:x")).into(),
+            Error::Signature { element: SignedElement::Assertion, error: SignatureError::DigestMismatch },
+            SamlError::NoSubject.into(),
+            ConfigError::NoSigningKey.into(),
+        ];
+        for error in errors {
+            let mut chain = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(inner) = source {
+                chain.push_str(&format!(": {inner}"));
+                source = inner.source();
+            }
+            let message = error.to_string();
+            assert_eq!(chain, message, "a source repeats the message of {error:?}");
+        }
+    }
+
+    #[test]
+    fn received_text_cannot_forge_a_log_line() {
+        let error = Error::from(PolicyError::Status(Untrusted::new("urn:x\nERROR admin logged in\u{202e}")));
+        let shown = error.to_string();
+        assert!(!shown.contains('\n') && !shown.contains('\u{202e}'), "{shown}");
+        assert!(shown.contains(r"\nERROR admin logged in\u{202e}"), "{shown}");
     }
 }

@@ -177,17 +177,18 @@ pub enum InputError {
 }
 
 impl InputError {
-    /// Stable snake_case name of the error kind.
-    pub fn kind(&self) -> &'static str {
+    /// The stable kind.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
         match self {
-            Self::Empty => "input_empty",
-            Self::TooLarge { .. } => "input_too_large",
-            Self::DecodedTooLarge { .. } => "decoded_too_large",
-            Self::InvalidBase64 { .. } => "invalid_base64",
-            Self::InvalidFormEncoding { .. } => "invalid_form_encoding",
-            Self::MissingSamlResponse => "missing_saml_response",
-            Self::DuplicateSamlResponse { .. } => "duplicate_saml_response",
-            Self::NotXml { .. } => "not_xml",
+            Self::Empty => K::InputEmpty,
+            Self::TooLarge { .. } => K::InputTooLarge,
+            Self::DecodedTooLarge { .. } => K::DecodedTooLarge,
+            Self::InvalidBase64 { .. } => K::InvalidBase64,
+            Self::InvalidFormEncoding { .. } => K::InvalidFormEncoding,
+            Self::MissingSamlResponse => K::MissingSamlResponse,
+            Self::DuplicateSamlResponse { .. } => K::DuplicateSamlResponse,
+            Self::NotXml { .. } => K::NotXml,
         }
     }
 }

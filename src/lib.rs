@@ -4,11 +4,10 @@
 //! XML-DSig signatures against pinned IdP keys under the SAML signature
 //! profile, and checks the signed values against a deployment profile — AWS
 //! Client VPN, the AWS console, or a generic SP — returning a typed
-//! [`policy::Verified`] login or a precise [`Error`].
+//! [`Verified`] login or a precise [`Error`].
 //!
 //! ```
-//! use samlguard::metadata::{IdpTrust, MetadataOptions};
-//! use samlguard::policy::{AwsConsole, Context, Policy};
+//! use samlguard::{AwsConsole, Context, IdpTrust, MetadataOptions, Policy};
 //!
 //! let trust = IdpTrust::from_metadata(&std::fs::read("testdata/metadata/entra.xml")?, &MetadataOptions::default())?;
 //! let policy = Policy::<AwsConsole>::new(trust);
@@ -19,28 +18,38 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Pipeline, one module per stage: [`input`] → [`xml`] → [`c14n`] → [`dsig`]
-//! → [`saml`] → [`policy`], with [`metadata`] as the trust source. The lower
-//! stages are public for tooling and fuzzing; only [`policy::Policy::validate`]
-//! produces a [`policy::Verified`] value.
+//! The front door is re-exported here: [`Policy`], [`Context`], [`Verified`],
+//! the profiles and their logins, [`IdpTrust`], the replay store, [`Error`] and
+//! [`ErrorKind`]. The stages are public as building blocks for tools and
+//! fuzzers — [`input`] (decode), [`xml`] (parse), [`c14n`] (canonicalize a
+//! node), [`crypto`] (keys, algorithms), [`dsig`] (verify one signature, with
+//! its proof) — but only [`Policy::validate`] produces a [`Verified`] value.
+//! Why each check exists is in the [`manual`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod c14n;
+pub mod crypto;
 pub mod dsig;
 mod error;
 pub mod input;
 mod kind;
-pub mod metadata;
+pub mod manual;
 pub mod policy;
+pub mod profile;
 pub mod replay;
 pub mod saml;
 mod text;
+pub mod trust;
 pub mod xml;
 
-pub use error::Error;
+pub use error::{Error, ErrorView};
 pub use kind::{ErrorKind, UnknownKind};
+pub use policy::{Context, Login, Policy, Profile, Unrecorded, Verified};
+pub use profile::{AwsConsole, AwsConsoleLogin, ClientVpn, ClientVpnLogin, Generic};
+pub use replay::{MemoryReplayStore, ReplayStore};
 pub use text::Untrusted;
+pub use trust::{IdpTrust, MetadataOptions};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

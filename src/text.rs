@@ -69,6 +69,16 @@ impl Untrusted {
         Self(text.into())
     }
 
+    /// `text` with every invisible, bidi, control and format character (and
+    /// `"` and `\`) escaped, at most `max_chars` characters, unquoted: for
+    /// tools that print received values.
+    pub fn escape(text: &str, max_chars: usize) -> String {
+        let mut out = String::with_capacity(text.len().min(max_chars));
+        // Writing into a String cannot fail.
+        let _ = write_escaped(&mut out, text, max_chars);
+        out
+    }
+
     /// The text exactly as received, unescaped: never print it raw.
     pub fn as_str_less_safe(&self) -> &str {
         &self.0

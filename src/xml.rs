@@ -231,9 +231,13 @@ impl XmlError {
         &self.kind
     }
 
-    /// Stable snake_case name of the error kind.
-    pub fn kind(&self) -> &'static str {
-        self.kind.as_str()
+    /// The stable kind.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self.kind.as_str() {
+            "input_too_large" => crate::ErrorKind::DocumentTooLarge,
+            "duplicate_attribute" => crate::ErrorKind::DuplicateXmlAttribute,
+            name => crate::ErrorKind::from_name(name).unwrap_or(crate::ErrorKind::XmlSyntax),
+        }
     }
 
     /// What was wrong, in words, without the position.

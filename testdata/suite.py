@@ -340,7 +340,7 @@ policy("clientvpn-two-subject-confirmations", "subject_confirmation_count",
        [("</SubjectConfirmation>", "</SubjectConfirmation>" + subject_confirmation(CV).replace(
            p(CV, "acs"), "https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml"))])
 policy("clientvpn-scd-no-notonorafter", "subject_confirmation_data",
-       "SubjectConfirmationData without NotOnOrAfter", CV, "subject_confirmation",
+       "SubjectConfirmationData without NotOnOrAfter", CV, "missing_not_on_or_after",
        [(f' NotOnOrAfter="{SCD_NOT_ON_OR_AFTER}"', "")])
 policy("clientvpn-scd-no-recipient", "recipient",
        "SubjectConfirmationData without Recipient", CV, "recipient_mismatch",
@@ -356,7 +356,7 @@ policy("clientvpn-destination-wrong", "destination", "Response Destination is an
 policy("clientvpn-no-subject", "subject", "the Assertion has no Subject", CV, "no_subject",
        [lambda d: cut(d, span(d, "<Subject>", "</Subject>"))])
 policy("clientvpn-two-subjects", "subject", "two Subject elements (second names another user)", CV,
-       "malformed_saml",
+       "duplicate_element",
        [lambda d: once(d, "</Subject>", "</Subject>" + forge(text_of(d, span(d, "<Subject>", "</Subject>"))))])
 
 # --- Conditions / audience --------------------------------------------------
@@ -389,7 +389,7 @@ policy("generic-unknown-condition", "conditions_unknown",
        "a saml:Condition with xsi:type of an unknown extension", GEN, "unsupported_condition",
        [(audience_restriction(GEN), audience_restriction(GEN)
          + f'<Condition xmlns:xsi="{NS_XSI}" xmlns:ex="urn:example:conditions" xsi:type="ex:Geofence"/>')])
-policy("clientvpn-two-conditions", "conditions_count", "two Conditions elements", CV, "malformed_saml",
+policy("clientvpn-two-conditions", "conditions_count", "two Conditions elements", CV, "duplicate_element",
        [lambda d: once(d, "</Conditions>", "</Conditions>" + text_of(d, span(d, "<Conditions ", "</Conditions>")))])
 policy("clientvpn-not-before-future", "time_window",
        "Conditions NotBefore 10:03:00Z, two minutes after the clock (skew is 60 s)", CV, "not_yet_valid",
@@ -416,7 +416,7 @@ policy("clientvpn-response-issuer-other", "issuer", "Response Issuer is another 
 policy("clientvpn-issue-instant-offset", "time_format",
        "Assertion IssueInstant 2026-01-15T10:00:00+00:00 (offset instead of Z)", CV, "invalid_time",
        [(f'ID="{A}" IssueInstant="{ISSUE_INSTANT}"', f'ID="{A}" IssueInstant="2026-01-15T10:00:00+00:00"')])
-policy("clientvpn-two-authn-statements", "authn_statement", "two AuthnStatements", CV, "malformed_saml",
+policy("clientvpn-two-authn-statements", "authn_statement", "two AuthnStatements", CV, "duplicate_element",
        [lambda d: once(d, "</AuthnStatement>", "</AuthnStatement>" + text_of(d, span(d, AUTHN_OPEN, "</AuthnStatement>")))])
 
 # --- InResponseTo -----------------------------------------------------------

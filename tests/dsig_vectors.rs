@@ -6,7 +6,8 @@
 
 mod common;
 
-use samlguard::dsig::{self, Algorithms};
+use samlguard::crypto::Algorithms;
+use samlguard::dsig;
 use samlguard::xml;
 
 const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -29,7 +30,7 @@ fn stricter_rule(
     error: &dsig::SignatureError,
 ) -> Option<&'static str> {
     let uri = signature["refs"][0]["URI"].as_str().unwrap_or("");
-    match error.kind() {
+    match error.kind().as_str() {
         // Profile rules (Reference to a non-parent, ds:Object, ...) on attack samples.
         _ if !entry["malicious"].is_null() => Some("attack sample refused by the signature profile"),
         "reference_uri" if !xml::is_ncname(uri.trim_start_matches('#')) => Some("ID is not an NCName"),

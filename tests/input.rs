@@ -20,7 +20,7 @@ fn decode(input: &[u8]) -> Result<Vec<u8>, InputError> {
 fn kind(input: &[u8]) -> &'static str {
     match decode(input) {
         Ok(bytes) => panic!("accepted: {:?}", String::from_utf8_lossy(&bytes)),
-        Err(e) => e.kind(),
+        Err(e) => e.kind().as_str(),
     }
 }
 

@@ -8,7 +8,7 @@ mod common;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use samlguard::policy::{AwsConsole, ClientVpn, Context, Policy, Profile, Verified};
+use samlguard::{AwsConsole, ClientVpn, Context, Policy, Profile, Verified};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     "2026-01-15T10:01:00Z".parse().unwrap()
@@ -26,7 +26,7 @@ struct Fixture<P: Profile> {
 impl<P: Profile> Fixture<P> {
     fn new(rel: &str, policy: Policy<P>, context: Context) -> Self {
         let original = common::testdata(rel);
-        let policy = policy.without_replay_cache();
+        let policy = policy.without_replay_store();
         let expected = policy.validate(&original, &context).expect("the fixture is valid");
         Self { original, policy, context, expected }
     }

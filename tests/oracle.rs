@@ -10,7 +10,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use samlguard::dsig::{self, Algorithms, PublicKey};
+use samlguard::crypto::{Algorithms, PublicKey};
+use samlguard::dsig;
 use xmlsec::{XmlSecDocumentExt, XmlSecKey, XmlSecKeyFormat, XmlSecSignatureContext};
 
 const KEYS: [&str; 5] = ["idp", "idp-next", "ec-p256", "rsa3072", "legacy1024"];

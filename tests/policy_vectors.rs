@@ -4,9 +4,9 @@
 
 mod common;
 
-use samlguard::dsig::Algorithms;
-use samlguard::metadata::IdpTrust;
-use samlguard::policy::{Context, Generic, Policy};
+use samlguard::crypto::Algorithms;
+use samlguard::trust::IdpTrust;
+use samlguard::{Context, Generic, Policy};
 
 fn uses_sha1(entry: &serde_json::Value) -> bool {
     entry["signatures"].as_array().into_iter().flatten().any(common::signature_uses_sha1)
@@ -15,7 +15,7 @@ fn uses_sha1(entry: &serde_json::Value) -> bool {
 /// Rules under which samlguard deliberately refuses responses other
 /// validators accept (each documented in the README's security model).
 fn stricter_rule(error: &samlguard::Error) -> Option<&'static str> {
-    Some(match error.kind() {
+    Some(match error.kind().as_str() {
         "issued_in_future" => "IssueInstant more than the skew in the future",
         "encrypted_assertion" => "EncryptedAssertion is not supported",
         "canonicalization_method" | "transforms" => "only exclusive c14n is implemented",

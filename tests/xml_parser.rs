@@ -19,7 +19,7 @@ fn rejects_with(input: &[u8], limits: &Limits, kind: &str, line: u32, column: u3
     match xml::parse_with_limits(input, limits) {
         Ok(_) => panic!("accepted, expected {kind} at {line}:{column}: {:?}", String::from_utf8_lossy(input)),
         Err(e) => assert_eq!(
-            (e.kind(), e.position()),
+            (e.kind().as_str(), e.position()),
             (kind, TextPosition { line, column }),
             "{e} for {:?}",
             String::from_utf8_lossy(input)

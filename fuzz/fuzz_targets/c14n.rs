@@ -44,7 +44,8 @@ fuzz_target!(|data: &[u8]| {
 /// element's first child element, as a Signature would be) agrees with
 /// canonicalizing each alone.
 fn check_nested(doc: &Document<'_>, outer: NodeId, nested: NodeId, options: &Options<'_>) {
-    let nested_options = Options { omit: doc.child_elements(nested).next().map(|e| e.id()), ..options.clone() };
+    let nested_options =
+        Options { omit: doc.child_elements(nested).next().map(|e| e.id()), ..options.clone() };
     let (outer_digest, nested_digest) = c14n::digest_nested(
         doc,
         outer,
@@ -68,7 +69,7 @@ fn check_fixpoint(canonical: &[u8], options: &Options<'_>) {
     let reparsed: Document<'_> = match xml::parse(canonical) {
         Ok(doc) => doc,
         // Escaping can push an attribute value or the input over a limit.
-        Err(e) if e.kind().ends_with("_limit") || e.kind() == "input_too_large" => return,
+        Err(e) if e.kind().as_str().ends_with("_limit") || e.kind() == "document_too_large" => return,
         Err(e) => panic!("canonical form does not re-parse ({e}): {:?}", String::from_utf8_lossy(canonical)),
     };
     let again = c14n::to_vec(&reparsed, NodeId::DOCUMENT, options).expect("canonical form canonicalizes");

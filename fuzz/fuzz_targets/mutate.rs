@@ -11,24 +11,28 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{ClientVpn, ClientVpnLogin, Context, Policy};
+use samlguard::trust::{IdpTrust, MetadataOptions};
+use samlguard::{ClientVpn, ClientVpnLogin, Context, Policy};
 
 const ORIGINAL: &str = include_str!("../../testdata/responses/clientvpn.xml");
 
 static POLICY: LazyLock<Policy<ClientVpn>> = LazyLock::new(|| {
-    let trust =
-        IdpTrust::from_metadata(include_bytes!("../../testdata/metadata/entra.xml"), &MetadataOptions::default())
-            .expect("fixture metadata");
-    Policy::<ClientVpn>::new(trust).without_replay_cache()
+    let trust = IdpTrust::from_metadata(
+        include_bytes!("../../testdata/metadata/entra.xml"),
+        &MetadataOptions::default(),
+    )
+    .expect("fixture metadata");
+    Policy::<ClientVpn>::new(trust).without_replay_store()
 });
 
 fn context() -> Context {
-    Context::new("2026-01-15T10:01:00Z".parse().expect("fixed clock")).expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c")
+    Context::new("2026-01-15T10:01:00Z".parse().expect("fixed clock"))
+        .expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c")
 }
 
-static EXPECTED: LazyLock<ClientVpnLogin> =
-    LazyLock::new(|| POLICY.validate(ORIGINAL.as_bytes(), &context()).expect("fixture validates").into_inner());
+static EXPECTED: LazyLock<ClientVpnLogin> = LazyLock::new(|| {
+    POLICY.validate(ORIGINAL.as_bytes(), &context()).expect("fixture validates").into_inner()
+});
 
 #[derive(Debug, Arbitrary)]
 enum Edit {
@@ -113,7 +117,9 @@ fn apply(text: &str, edits: &[Edit]) -> String {
             }
             Edit::Copy { element, boundary } => {
                 let starts = positions(&text, b'<');
-                let Some((s, e)) = element_span(&text, starts[*element as usize % starts.len()]) else { continue };
+                let Some((s, e)) = element_span(&text, starts[*element as usize % starts.len()]) else {
+                    continue;
+                };
                 let copy = text[s..e].to_string();
                 let ends = positions(&text, b'>');
                 text.insert_str(ends[*boundary as usize % ends.len()] + 1, &copy);

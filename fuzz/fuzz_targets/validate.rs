@@ -8,19 +8,20 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use samlguard::metadata::{IdpTrust, MetadataOptions};
-use samlguard::policy::{AwsConsole, ClientVpn, Context, Generic, Policy};
+use samlguard::trust::{IdpTrust, MetadataOptions};
+use samlguard::{AwsConsole, ClientVpn, Context, Generic, Policy};
 
 static TRUST: LazyLock<IdpTrust> = LazyLock::new(|| {
     IdpTrust::from_metadata(include_bytes!("../../testdata/metadata/entra.xml"), &MetadataOptions::default())
         .expect("fixture metadata")
 });
-static VPN: LazyLock<Policy<ClientVpn>> = LazyLock::new(|| Policy::<ClientVpn>::new(TRUST.clone()).without_replay_cache());
+static VPN: LazyLock<Policy<ClientVpn>> =
+    LazyLock::new(|| Policy::<ClientVpn>::new(TRUST.clone()).without_replay_store());
 static CONSOLE: LazyLock<Policy<AwsConsole>> =
-    LazyLock::new(|| Policy::<AwsConsole>::new(TRUST.clone()).without_replay_cache());
+    LazyLock::new(|| Policy::<AwsConsole>::new(TRUST.clone()).without_replay_store());
 static GENERIC: LazyLock<Policy<Generic>> = LazyLock::new(|| {
     Policy::<Generic>::new(TRUST.clone(), ["https://sp.example.com/metadata"], ["https://sp.example.com/acs"])
-        .without_replay_cache()
+        .without_replay_store()
 });
 
 fuzz_target!(|data: &[u8]| {

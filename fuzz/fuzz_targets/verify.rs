@@ -7,11 +7,13 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use samlguard::dsig::{self, Algorithms, PublicKey};
+use samlguard::crypto::{Algorithms, PublicKey};
+use samlguard::dsig;
 use samlguard::xml;
 
-static KEYS: LazyLock<Vec<PublicKey>> =
-    LazyLock::new(|| PublicKey::from_pem(include_bytes!("../../testdata/keys/idp.crt")).expect("fixture key"));
+static KEYS: LazyLock<Vec<PublicKey>> = LazyLock::new(|| {
+    PublicKey::from_pem(include_bytes!("../../testdata/keys/idp.crt")).expect("fixture key")
+});
 
 fuzz_target!(|data: &[u8]| {
     let Ok(doc) = xml::parse(data) else { return };

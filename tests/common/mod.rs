@@ -76,10 +76,10 @@ pub fn testdata(rel: &str) -> Vec<u8> {
 }
 
 /// The trust of the bundled Entra-shaped metadata (`testdata/metadata/entra.xml`).
-pub fn entra_trust() -> samlguard::metadata::IdpTrust {
-    samlguard::metadata::IdpTrust::from_metadata(
+pub fn entra_trust() -> samlguard::trust::IdpTrust {
+    samlguard::trust::IdpTrust::from_metadata(
         &testdata("metadata/entra.xml"),
-        &samlguard::metadata::MetadataOptions::default(),
+        &samlguard::trust::MetadataOptions::default(),
     )
     .expect("bundled metadata")
 }
@@ -119,9 +119,9 @@ pub fn form_encode(text: &str) -> String {
 /// The pinned keys named by a manifest trust entry (`path`, `path#i`), or
 /// `None` for trust that is not a pinned certificate (KeyValue in the
 /// document, HMAC keys, bare RSA public keys).
-pub fn trusted_keys(dir: &Path, spec: &str) -> Option<Vec<samlguard::dsig::PublicKey>> {
-    use samlguard::dsig::PublicKey;
-    use samlguard::metadata::{IdpTrust, MetadataOptions};
+pub fn trusted_keys(dir: &Path, spec: &str) -> Option<Vec<samlguard::crypto::PublicKey>> {
+    use samlguard::crypto::PublicKey;
+    use samlguard::trust::{IdpTrust, MetadataOptions};
     let (rel, index) = match spec.split_once('#') {
         Some((rel, i)) => (rel, Some(i.parse::<usize>().ok()?)),
         None => (spec, None),

@@ -1,0 +1,83 @@
+//! `samlguard c14n`: the canonical form of an element, byte-exact, to debug
+//! digest mismatches.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+
+use clap::Args;
+use samlguard::c14n::{self, Options};
+use samlguard::dsig;
+use samlguard::input::{self, InputLimits};
+use samlguard::xml::{self, NodeId};
+
+use crate::failure::{Failure, parse_decoded};
+use crate::setup::read_input;
+
+#[derive(Debug, Args)]
+pub(crate) struct C14nArgs {
+    /// Keep comments (…xml-exc-c14n#WithComments).
+    #[arg(long)]
+    with_comments: bool,
+    /// The InclusiveNamespaces PrefixList: whitespace-separated prefixes,
+    /// `#default` for the default namespace.
+    #[arg(long, value_name = "PREFIXES", value_parser = parse_prefix_list)]
+    inclusive_namespaces: Option<String>,
+    /// Canonicalize the element whose `ID` attribute has this value (default:
+    /// the whole document, as `xmllint --exc-c14n` prints it).
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Leave out the ds:Signature that is a direct child of the element (of the
+    /// root element without --id), as the enveloped-signature transform does.
+    /// When there is none, nothing is left out (a note goes to stderr).
+    #[arg(long)]
+    omit_signature: bool,
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
+    /// body with `SAMLResponse=`.
+    #[arg(value_name = "INPUT")]
+    input: OsString,
+}
+
+/// Validates a PrefixList at parse time so a bad one is a usage error (exit 2).
+fn parse_prefix_list(list: &str) -> Result<String, String> {
+    match list.split_ascii_whitespace().find(|p| *p != "#default" && !xml::is_ncname(p)) {
+        Some(bad) => Err(format!("{bad:?} is neither a namespace prefix (an NCName) nor #default")),
+        None => Ok(list.to_owned()),
+    }
+}
+
+pub(crate) fn run(args: &C14nArgs) -> Result<(), Failure> {
+    let limits = InputLimits::default();
+    let raw = read_input(&args.input, limits.max_encoded_bytes)?;
+    let bytes = input::decode(&raw, &limits)?;
+    let doc = parse_decoded(&bytes)?;
+
+    let apex = match &args.id {
+        Some(id) => doc.element_by_id(id).ok_or_else(|| {
+            Failure::rejected("id_not_found", format!("no element has an ID attribute {id:?}"))
+        })?,
+        None => NodeId::DOCUMENT,
+    };
+    let mut options = Options { with_comments: args.with_comments, ..Options::default() };
+    if let Some(list) = &args.inclusive_namespaces {
+        options = options.with_prefix_list(list);
+    }
+    if args.omit_signature {
+        let parent = if apex == NodeId::DOCUMENT { doc.root() } else { apex };
+        options.omit = dsig::signature_child(&doc, parent).map_err(|_| {
+            Failure::rejected(
+                "multiple_signatures",
+                "the element has more than one ds:Signature child; --omit-signature needs at most one",
+            )
+        })?;
+        if options.omit.is_none() {
+            eprintln!("note: the element has no ds:Signature child; nothing was omitted");
+        }
+    }
+
+    let canonical = c14n::to_vec(&doc, apex, &options)?;
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(&canonical)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::rejected("output_failed", format!("cannot write to stdout: {e}")))
+}

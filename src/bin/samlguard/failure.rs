@@ -1,0 +1,183 @@
+//! A failure: a usage or configuration error (exit 2), an input that could
+//! not be read as XML (exit 1), or a policy refusal (exit 1).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+
+use samlguard::xml::{self, Document, TextPosition, XmlError};
+use samlguard::{Error, ErrorKind};
+use serde::Serialize;
+
+use crate::Format;
+use crate::output::{emit, emit_json, emit_stderr, show_all};
+
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// Process exit code.
+    pub(crate) code: u8,
+    /// Stable snake_case kind: the library's, or one of the CLI's own
+    /// (`usage_error`, `input_unreadable`, …).
+    kind: &'static str,
+    /// Where in the XML, for parse errors.
+    position: Option<TextPosition>,
+    message: String,
+    /// What to change in Entra / AWS (the library's hint).
+    hint: Option<&'static str>,
+    /// What to change on this command line.
+    cli_hint: Option<&'static str>,
+    /// A verdict of `verify`/`bench` (printed as `REJECTED:`), not a tool error.
+    refusal: bool,
+    /// Context for people (text only), e.g. the clock used.
+    note: Option<Box<str>>,
+}
+
+impl Failure {
+    pub(crate) fn new(code: u8, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            kind,
+            position: None,
+            message: message.into(),
+            hint: None,
+            cli_hint: None,
+            refusal: false,
+            note: None,
+        }
+    }
+
+    pub(crate) fn rejected(kind: &'static str, message: impl Into<String>) -> Self {
+        Self::new(1, kind, message)
+    }
+
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::new(2, "usage_error", message)
+    }
+
+    /// A configuration error in the file at `path`.
+    pub(crate) fn config(path: &Path, error: &Error) -> Self {
+        Self::new(2, error.kind().as_str(), format!("{}: {error}", path.display()))
+    }
+
+    /// The library's refusal of the input (exit 1).
+    pub(crate) fn refusal(error: &Error) -> Self {
+        Self {
+            hint: error.hint(),
+            cli_hint: crate::hints::for_error(error),
+            refusal: true,
+            ..Self::new(1, error.kind().as_str(), error.to_string())
+        }
+    }
+
+    /// Adds a note for people (text output only).
+    pub(crate) fn with_note(mut self, note: String) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Prints the failure: JSON on stdout; in text, a refusal on stdout (it is
+    /// the answer), a tool error on stderr.
+    pub(crate) fn report(&self, format: Format) {
+        match format {
+            Format::Json => {
+                let message = format!("{}{}", self.message, self.at());
+                emit_json(&RejectedJson {
+                    valid: false,
+                    error: ErrorJson { kind: self.kind, message: &message, hint: self.hint },
+                });
+            }
+            Format::Text if self.refusal => {
+                let mut text = format!("REJECTED: {}\n{}\n", self.kind, show_all(&self.message));
+                if let Some(note) = &self.note {
+                    text.push_str(&format!("{note}\n"));
+                }
+                self.push_hints(&mut text);
+                emit(&text);
+            }
+            Format::Text => {
+                let mut text = format!("{self}\n");
+                self.push_hints(&mut text);
+                emit_stderr(&text);
+            }
+        }
+    }
+
+    /// `" at line:col"` for XML errors, else empty.
+    fn at(&self) -> String {
+        self.position.map(|p| format!(" at {p}")).unwrap_or_default()
+    }
+
+    fn push_hints(&self, text: &mut String) {
+        if let Some(hint) = self.hint {
+            text.push_str(&format!("fix: {hint}\n"));
+        }
+        if let Some(hint) = self.cli_hint {
+            text.push_str(&format!("try: {hint}\n"));
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}{}: {}", self.kind, self.at(), show_all(&self.message))
+    }
+}
+
+impl From<Error> for Failure {
+    /// Errors outside a verdict (decoding for `inspect` and `c14n`): exit 1.
+    fn from(e: Error) -> Self {
+        Self::rejected(e.kind().as_str(), e.to_string())
+    }
+}
+
+impl From<samlguard::input::InputError> for Failure {
+    fn from(e: samlguard::input::InputError) -> Self {
+        Error::from(e).into()
+    }
+}
+
+impl From<samlguard::c14n::C14nError> for Failure {
+    fn from(e: samlguard::c14n::C14nError) -> Self {
+        Self::rejected(e.kind().as_str(), e.to_string())
+    }
+}
+
+/// Parses decoded input; errors say when their position is in base64-decoded XML.
+#[allow(clippy::ptr_arg)] // the Cow variant is what says whether the XML was decoded
+pub(crate) fn parse_decoded<'a>(bytes: &'a Cow<'_, [u8]>) -> Result<Document<'a>, Failure> {
+    xml::parse(bytes).map_err(|e| xml_failure(&e, matches!(bytes, Cow::Owned(_))))
+}
+
+fn xml_failure(e: &XmlError, decoded: bool) -> Failure {
+    let mut message = e.message().to_owned();
+    if decoded {
+        message.push_str(" (position in the base64-decoded XML)");
+    }
+    Failure { position: Some(e.position()), ..Failure::rejected(e.kind().as_str(), message) }
+}
+
+/// Whether a refusal is about time (the report then says which clock was used).
+pub(crate) fn is_about_time(error: &Error) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::Expired
+            | ErrorKind::NotYetValid
+            | ErrorKind::IssuedInFuture
+            | ErrorKind::ResponseTooOld
+            | ErrorKind::SessionExpired
+    )
+}
+
+#[derive(Serialize)]
+struct RejectedJson<'a> {
+    valid: bool,
+    error: ErrorJson<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    kind: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
+}

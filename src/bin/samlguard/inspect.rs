@@ -1,0 +1,295 @@
+//! `samlguard inspect`: a response decoded and shown without trusting any
+//! of it. It walks the parsed document directly and never goes through the
+//! library's readers of signed values; signatures are read with the
+//! library's signature-profile reader, and a refused one says why.
+
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use base64::Engine as _;
+use clap::Args;
+use samlguard::crypto::PublicKey;
+use samlguard::dsig::{self, DSIG_NS, ParsedSignature};
+use samlguard::input::{self, InputLimits};
+use samlguard::saml::{SAML_NS, SAMLP_NS};
+use samlguard::xml::{Document, ElementRef, NodeId};
+
+use crate::failure::{Failure, parse_decoded};
+use crate::output::{emit, show};
+use crate::report::Report;
+use crate::setup::read_input;
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
+    /// body with `SAMLResponse=`.
+    #[arg(value_name = "INPUT")]
+    input: OsString,
+}
+
+pub(crate) fn run(args: &InspectArgs) -> Result<ExitCode, Failure> {
+    let limits = InputLimits::default();
+    let raw = read_input(&args.input, limits.max_encoded_bytes)?;
+    let bytes = input::decode(&raw, &limits)?;
+    let doc = parse_decoded(&bytes)?;
+
+    let mut report = Report::with_label_width(24);
+    report.raw("UNVERIFIED: nothing below has been checked; use 'samlguard verify'\n");
+    report.raw(&format!(
+        "input: {} bytes of XML{}\n",
+        bytes.len(),
+        if matches!(bytes, Cow::Owned(_)) { " (decoded from base64)" } else { "" }
+    ));
+    inspect_response(&doc, &mut report);
+
+    let assertions: Vec<ElementRef<'_, '_>> = elements(&doc).filter(|e| e.is(SAML_NS, "Assertion")).collect();
+    if assertions.is_empty() {
+        report.raw("\nno saml:Assertion element\n");
+    }
+    for (i, assertion) in assertions.iter().enumerate() {
+        inspect_assertion(&doc, *assertion, i + 1, assertions.len(), &mut report);
+    }
+    for encrypted in elements(&doc).filter(|e| e.is(SAML_NS, "EncryptedAssertion")) {
+        report.raw(&format!(
+            "\nEncryptedAssertion at {} [unverified]: encrypted, not readable (samlguard does not support encrypted assertions)\n",
+            path(&doc, encrypted.id())
+        ));
+    }
+    inspect_signatures(&doc, &mut report);
+    emit(&report.into_text());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn elements<'d, 'a>(doc: &'d Document<'a>) -> impl Iterator<Item = ElementRef<'d, 'a>> + 'd {
+    doc.descendants(NodeId::DOCUMENT).filter_map(|n| doc.element(n))
+}
+
+fn children<'d, 'a>(
+    doc: &'d Document<'a>,
+    parent: NodeId,
+    namespace: &'static str,
+    local: &'static str,
+) -> impl Iterator<Item = ElementRef<'d, 'a>> + 'd {
+    doc.child_elements(parent).filter(move |e| e.is(namespace, local))
+}
+
+/// `samlp:Response/saml:Assertion`: where an element sits.
+fn path(doc: &Document<'_>, id: NodeId) -> String {
+    let mut names = Vec::new();
+    let mut current = Some(id);
+    while let Some(node) = current {
+        if let Some(element) = doc.element(node) {
+            names.push(element.qname());
+        }
+        current = doc.parent(node);
+    }
+    names.reverse();
+    show(&names.join("/"))
+}
+
+/// An element's text as the digest would cover it, or a marker.
+fn text(doc: &Document<'_>, id: NodeId) -> String {
+    doc.text_content(id).map_or_else(|| "(contains elements)".to_owned(), |t| show(&t))
+}
+
+fn attribute(element: ElementRef<'_, '_>, name: &str) -> String {
+    element.attribute("", name).map_or_else(|| "(absent)".to_owned(), show)
+}
+
+/// Every attribute of an element, one line each.
+fn all_attributes(report: &mut Report, indent: usize, element: ElementRef<'_, '_>) {
+    for attr in element.attributes() {
+        let name = if attr.prefix().is_empty() {
+            attr.local_name().to_owned()
+        } else {
+            format!("{}:{}", attr.prefix(), attr.local_name())
+        };
+        report.indented(indent, &show(&name), show(attr.value()));
+    }
+}
+
+fn inspect_response(doc: &Document<'_>, report: &mut Report) {
+    let Some(root) = doc.element(doc.root()) else {
+        report.raw("no root element\n");
+        return;
+    };
+    if !root.is(SAMLP_NS, "Response") {
+        report.raw(&format!(
+            "\nthe root element {} (namespace {:?}) is not a samlp:Response\n",
+            show(root.qname()),
+            show(root.namespace())
+        ));
+        return;
+    }
+    report.raw("\nResponse [unverified]\n");
+    for name in ["ID", "Version", "IssueInstant", "Destination", "InResponseTo"] {
+        report.line(name, attribute(root, name));
+    }
+    for issuer in children(doc, root.id(), SAML_NS, "Issuer") {
+        report.line("Issuer", text(doc, issuer.id()));
+    }
+    for status in children(doc, root.id(), SAMLP_NS, "Status") {
+        let mut codes = children(doc, status.id(), SAMLP_NS, "StatusCode").collect::<Vec<_>>();
+        let mut depth = 0;
+        while let Some(code) = codes.pop() {
+            let label = if depth == 0 { "Status" } else { "  sub-status" };
+            report.line(label, attribute(code, "Value"));
+            codes.extend(children(doc, code.id(), SAMLP_NS, "StatusCode"));
+            depth += 1;
+        }
+        for message in children(doc, status.id(), SAMLP_NS, "StatusMessage") {
+            report.line("StatusMessage", text(doc, message.id()));
+        }
+    }
+}
+
+fn inspect_assertion(
+    doc: &Document<'_>,
+    assertion: ElementRef<'_, '_>,
+    index: usize,
+    total: usize,
+    report: &mut Report,
+) {
+    report.raw(&format!("\nAssertion {index} of {total} [unverified] at {}\n", path(doc, assertion.id())));
+    for name in ["ID", "Version", "IssueInstant"] {
+        report.line(name, attribute(assertion, name));
+    }
+    for child in doc.child_elements(assertion.id()) {
+        match (child.namespace(), child.local_name()) {
+            (SAML_NS, "Issuer") => report.line("Issuer", text(doc, child.id())),
+            (DSIG_NS, "Signature") => report.line("Signature", "present (see Signatures below)"),
+            (SAML_NS, "Subject") => inspect_subject(doc, child, report),
+            (SAML_NS, "Conditions") => {
+                report.raw("  Conditions\n");
+                all_attributes(report, 4, child);
+                for condition in doc.child_elements(child.id()) {
+                    if condition.is(SAML_NS, "AudienceRestriction") {
+                        for audience in doc.child_elements(condition.id()) {
+                            report.indented(4, &show(audience.local_name()), text(doc, audience.id()));
+                        }
+                    } else {
+                        report.indented(4, "condition", show(condition.qname()));
+                    }
+                }
+            }
+            (SAML_NS, "AttributeStatement") => inspect_attributes(doc, child, report),
+            (SAML_NS, "AuthnStatement") => {
+                report.raw("  AuthnStatement\n");
+                all_attributes(report, 4, child);
+                for class in elements_named(doc, child.id(), "AuthnContextClassRef") {
+                    report.indented(4, "AuthnContextClassRef", text(doc, class.id()));
+                }
+            }
+            _ => report.line("element", show(child.qname())),
+        }
+    }
+}
+
+/// Descendants of `id` in the SAML namespace with this local name.
+fn elements_named<'d, 'a>(
+    doc: &'d Document<'a>,
+    id: NodeId,
+    local: &'static str,
+) -> impl Iterator<Item = ElementRef<'d, 'a>> + 'd {
+    doc.descendants(id).filter_map(|n| doc.element(n)).filter(move |e| e.is(SAML_NS, local))
+}
+
+fn inspect_subject(doc: &Document<'_>, subject: ElementRef<'_, '_>, report: &mut Report) {
+    report.raw("  Subject\n");
+    for child in doc.child_elements(subject.id()) {
+        match (child.namespace(), child.local_name()) {
+            (SAML_NS, "NameID") => {
+                report.indented(4, "NameID", text(doc, child.id()));
+                report.indented(6, "Format", attribute(child, "Format"));
+            }
+            (SAML_NS, "SubjectConfirmation") => {
+                report.indented(4, "Confirmation", attribute(child, "Method"));
+                for data in doc.child_elements(child.id()) {
+                    all_attributes(report, 6, data);
+                }
+            }
+            _ => report.indented(4, "element", show(child.qname())),
+        }
+    }
+}
+
+fn inspect_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>, report: &mut Report) {
+    let attributes: Vec<_> = doc.child_elements(statement.id()).collect();
+    report.raw(&format!("  Attributes ({})\n", attributes.len()));
+    for attribute in attributes {
+        if !attribute.is(SAML_NS, "Attribute") {
+            report.indented(4, "element", show(attribute.qname()));
+            continue;
+        }
+        let values: Vec<String> =
+            children(doc, attribute.id(), SAML_NS, "AttributeValue").map(|v| text(doc, v.id())).collect();
+        let friendly = attribute
+            .attribute("", "FriendlyName")
+            .map(|f| format!(" (FriendlyName {})", show(f)))
+            .unwrap_or_default();
+        let count = if values.len() == 1 { String::new() } else { format!(" [{} values]", values.len()) };
+        report.raw(&format!("    {}{friendly}{count}\n", attribute_name(attribute)));
+        for value in values {
+            report.raw(&format!("      {value}\n"));
+        }
+    }
+}
+
+fn attribute_name(attribute: ElementRef<'_, '_>) -> String {
+    attribute.attribute("", "Name").map_or_else(|| "(no Name)".to_owned(), show)
+}
+
+fn inspect_signatures(doc: &Document<'_>, report: &mut Report) {
+    let signatures = dsig::all_signatures(doc);
+    if signatures.is_empty() {
+        report.raw("\nSignatures: none (no ds:Signature element)\n");
+        return;
+    }
+    report.raw(&format!(
+        "\nSignatures: {} ds:Signature element(s) [unverified: not checked against any key]\n",
+        signatures.len()
+    ));
+    for (i, &signature) in signatures.iter().enumerate() {
+        let parent = doc.parent(signature).and_then(|p| doc.element(p));
+        let parent_id = parent.and_then(|p| p.attribute("", "ID"));
+        let parent_name = parent.map_or_else(|| "(document)".to_owned(), |p| show(p.qname()));
+        let id_text = parent_id.map_or_else(|| "no ID".to_owned(), |id| format!("ID {}", show(id)));
+        report.raw(&format!("  #{} in {parent_name} ({id_text}) at {}\n", i + 1, path(doc, signature)));
+        match ParsedSignature::read(doc, signature) {
+            Ok(parsed) => {
+                report.indented(
+                    4,
+                    "Reference URI",
+                    format!("{} (the parent's ID)", show(parsed.reference_uri())),
+                );
+                report.indented(4, "SignatureMethod", parsed.algorithm().name());
+                report.indented(4, "DigestMethod", parsed.digest_algorithm().name());
+                let certificate = parsed.key_info_certificate().map_or_else(
+                    || "(none)".to_owned(),
+                    |text| format!("{} — a hint only, never trusted", certificate_summary(text)),
+                );
+                report.indented(4, "KeyInfo cert", certificate);
+            }
+            Err(e) => {
+                report.indented(4, "refused", format!("{}: {}", e.kind(), show(&e.to_string())));
+            }
+        }
+    }
+}
+
+/// Subject and SHA-1 thumbprint (what the Entra portal shows) of a KeyInfo
+/// certificate.
+fn certificate_summary(text: &str) -> String {
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(compact) else {
+        return "(not valid base64)".to_owned();
+    };
+    match PublicKey::from_certificate_der(&der) {
+        Ok(key) => {
+            let thumbprint: String = key.sha1_thumbprint().iter().map(|b| format!("{b:02X}")).collect();
+            format!("{} (thumbprint {thumbprint})", show(key.subject()))
+        }
+        Err(e) => format!("({e})"),
+    }
+}

@@ -1,0 +1,227 @@
+//! `samlguard verify`: one response, one verdict.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Args;
+use samlguard::crypto::PublicKey;
+use samlguard::input::InputLimits;
+use samlguard::policy::SkippedCheck;
+use samlguard::{AwsConsoleLogin, ClientVpnLogin, Login, Policy, Profile};
+use serde::Serialize;
+
+use crate::Format;
+use crate::failure::Failure;
+use crate::output::{emit, emit_json, rfc3339, show};
+use crate::report::Report;
+use crate::setup::{AnyPolicy, PolicyArgs, Setup, read_input, setup};
+
+/// Groups listed one by one in the text report; JSON always lists all.
+const MAX_SHOWN_GROUPS: usize = 20;
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
+    /// body with `SAMLResponse=`.
+    #[arg(value_name = "INPUT")]
+    input: OsString,
+}
+
+pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
+    let setup = setup(&args.policy, true)?;
+    let raw = read_input(&args.input, InputLimits::default().max_encoded_bytes)?;
+    match &setup.policy {
+        AnyPolicy::ClientVpn(policy) => verify_with(policy, &raw, &setup, args.format),
+        AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format),
+        AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format),
+    }
+}
+
+#[derive(Serialize)]
+struct AcceptedJson<'a, L: Serialize> {
+    valid: bool,
+    profile: &'static str,
+    #[serde(flatten)]
+    login: &'a L,
+}
+
+fn verify_with<P: Profile>(
+    policy: &Policy<P>,
+    raw: &[u8],
+    setup: &Setup,
+    format: Format,
+) -> Result<ExitCode, Failure>
+where
+    P::Login: Claims + Serialize,
+{
+    let login = policy.validate(raw, &setup.context).map_err(|e| setup.refusal(&e))?;
+    match format {
+        Format::Json => {
+            emit_json(&AcceptedJson { valid: true, profile: policy.profile_name(), login: &*login })
+        }
+        Format::Text => {
+            let trust = policy.trust();
+            emit(&accepted_text(policy.profile_name(), &*login, trust.keys(), setup));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The profile-specific part of an accepted login's text report. Every
+/// value comes from the verified login's accessors.
+pub(crate) trait Claims: AsRef<Login> {
+    fn text(&self, report: &mut Report);
+    /// Attributes already reported as claims (left out of "other attributes").
+    fn is_claim(&self, attribute: &str) -> bool;
+}
+
+impl Claims for ClientVpnLogin {
+    fn text(&self, report: &mut Report) {
+        let groups = self.groups();
+        let mut shown: Vec<String> = groups.iter().take(MAX_SHOWN_GROUPS).map(show).collect();
+        if groups.len() > MAX_SHOWN_GROUPS {
+            shown.push(format!("… and {} more (--format json lists all)", groups.len() - MAX_SHOWN_GROUPS));
+        }
+        report.list(&format!("groups ({})", groups.len()), &shown);
+        report.line("first name", self.first_name().map_or_else(|| "(not sent)".to_owned(), show));
+        report.line("last name", self.last_name().map_or_else(|| "(not sent)".to_owned(), show));
+    }
+
+    fn is_claim(&self, attribute: &str) -> bool {
+        Self::is_claim_attribute(attribute)
+    }
+}
+
+impl Claims for AwsConsoleLogin {
+    fn text(&self, report: &mut Report) {
+        let roles: Vec<String> = self
+            .roles()
+            .iter()
+            .map(|r| format!("{} via {}", show(r.role_arn.as_str()), show(r.provider_arn.as_str())))
+            .collect();
+        report.list(&format!("roles ({})", roles.len()), &roles);
+        report.line("session name", show(self.role_session_name()));
+        report.line(
+            "duration",
+            self.session_duration()
+                .map_or_else(|| "(not sent: AWS default 1 h)".to_owned(), |s| format!("{s} s")),
+        );
+        if let Some(source) = self.source_identity() {
+            report.line("source identity", show(source));
+        }
+        let tags: Vec<String> = self
+            .principal_tags()
+            .iter()
+            .map(|tag| {
+                let transitive = self.transitive_tag_keys().iter().any(|t| t.eq_ignore_ascii_case(&tag.key));
+                format!(
+                    "{}={}{}",
+                    show(&tag.key),
+                    show(&tag.value),
+                    if transitive { " (transitive)" } else { "" }
+                )
+            })
+            .collect();
+        if !tags.is_empty() {
+            report.list(&format!("tags ({})", tags.len()), &tags);
+        }
+    }
+
+    fn is_claim(&self, attribute: &str) -> bool {
+        Self::is_claim_attribute(attribute)
+    }
+}
+
+impl Claims for Login {
+    fn text(&self, _report: &mut Report) {}
+
+    fn is_claim(&self, _attribute: &str) -> bool {
+        false
+    }
+}
+
+/// `Assertion: rsa-sha256, key CN=…` for each signature the policy verified.
+fn signature_summary(login: &Login, keys: &[PublicKey]) -> Vec<String> {
+    login
+        .signatures()
+        .iter()
+        .map(|part| {
+            let key = keys.get(part.key_index).map_or("?", PublicKey::subject);
+            format!("{}: {}, key {} (verified)", part.element, part.algorithm.name(), show(key))
+        })
+        .collect()
+}
+
+fn short_name_id_format(format: &str) -> &str {
+    format.rsplit_once("nameid-format:").map_or(format, |(_, short)| short)
+}
+
+fn accepted_text<C: Claims>(profile: &str, claims: &C, keys: &[PublicKey], setup: &Setup) -> String {
+    let login = claims.as_ref();
+    let assertion = login.assertion();
+    let confirmation = login.confirmation();
+    let mut report = Report::default();
+    report.raw(&format!("ACCEPTED ({profile} profile)\n"));
+    report.line("issuer", format!("{} (the pinned IdP)", show(login.issuer())));
+    // Never empty: a login exists only when a verified signature covers the Assertion.
+    report.list("signatures", &signature_summary(login, keys));
+    if login.envelope().is_none() {
+        report.line("", "Response not signed (this profile allows it): nothing is reported from it");
+    }
+    report.line("audience", show(login.audience()));
+    report.line("recipient", confirmation.recipient.as_deref().map_or_else(|| "(none)".to_owned(), show));
+    if let Some(destination) = login.envelope().and_then(|e| e.destination.as_deref()) {
+        report.line("destination", show(destination));
+    }
+    let in_response_to = confirmation
+        .in_response_to
+        .as_deref()
+        .or_else(|| login.envelope().and_then(|e| e.in_response_to.as_deref()));
+    let not_checked = login.skipped_checks().contains(&SkippedCheck::InResponseTo);
+    report.line(
+        "in response to",
+        match in_response_to {
+            None => "(none: IdP-initiated)".to_owned(),
+            Some(id) if not_checked => format!("{} (NOT checked: no --in-response-to given)", show(id)),
+            Some(id) => format!("{} (matches the request)", show(id)),
+        },
+    );
+    let not_before = [assertion.conditions.as_ref().and_then(|c| c.not_before), confirmation.not_before]
+        .into_iter()
+        .flatten()
+        .max();
+    let window = match not_before {
+        Some(start) => format!("{} .. {}", rfc3339(start), rfc3339(login.not_on_or_after())),
+        None => format!("until {}", rfc3339(login.not_on_or_after())),
+    };
+    report.line(
+        "valid",
+        format!("{window} (checked at {}, skew {} s)", rfc3339(setup.context.now()), setup.clock_skew),
+    );
+    let format = login.name_id_format().map(|f| format!(" ({})", show(short_name_id_format(f))));
+    report.line("subject", format!("{}{}", show(login.name_id()), format.unwrap_or_default()));
+    if let Some(authn) = &assertion.authn {
+        let class = authn.context_class_ref.as_deref().map(|c| format!(" ({})", show(c))).unwrap_or_default();
+        report.line("authenticated", format!("{}{class}", rfc3339(authn.authn_instant)));
+        if let Some(index) = &authn.session_index {
+            report.line("session index", show(index));
+        }
+    }
+    claims.text(&mut report);
+    let others: Vec<_> = assertion.attributes.iter().filter(|a| !claims.is_claim(&a.name)).collect();
+    if !others.is_empty() {
+        report.raw(&format!("  attributes ({})\n", others.len()));
+        for attribute in others {
+            report.raw(&format!("    {}\n", show(&attribute.name)));
+            for value in &attribute.values {
+                report.raw(&format!("      {}\n", show(value)));
+            }
+        }
+    }
+    report.into_text()
+}

@@ -1,0 +1,264 @@
+//! The policy layer: a [`Policy`] built once per IdP and profile turns a
+//! pasted or POSTed SAMLResponse into a [`Verified`] login or a precise
+//! refusal.
+//!
+//! ```
+//! use samlguard::{ClientVpn, Context, IdpTrust, MetadataOptions, Policy};
+//!
+//! let metadata = std::fs::read("testdata/metadata/entra.xml")?;
+//! let trust = IdpTrust::from_metadata(&metadata, &MetadataOptions::default())?;
+//! let policy = Policy::<ClientVpn>::new(trust);
+//!
+//! let response = std::fs::read("testdata/responses/clientvpn.xml")?;
+//! let now = "2026-01-15T10:01:00Z".parse()?;
+//! let context = Context::new(now).expecting_request("id-4c1f6b2a9e8d4f0b8a7c6d5e4f3a2b1c");
+//! let login = policy.validate(&response, &context)?;
+//! assert_eq!(login.name_id(), "alice@example.com");
+//! assert_eq!(login.groups().len(), 20);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What `validate` checks, in order (each failure is a typed [`Error`]):
+//! input size and encoding; strict XML; the document is one `samlp:Response`
+//! holding exactly one `saml:Assertion` as a direct child, no
+//! EncryptedAssertion anywhere and no `ds:Signature` other than the Response's
+//! and the Assertion's own; the profile's required signatures are present and
+//! every present one verifies against the pinned keys; then, from signed data
+//! only: Version, Status, Issuer, Destination, the bearer SubjectConfirmation
+//! (Recipient, NotOnOrAfter, InResponseTo), time bounds with explicit skew
+//! (half-open: `NotOnOrAfter == now` is expired), audience restrictions,
+//! allowed conditions, freshness, the profile's claims, and finally the
+//! replay store.
+
+mod checks;
+mod context;
+mod error;
+mod login;
+mod settings;
+mod signatures;
+mod structure;
+mod verified;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use chrono::TimeDelta;
+
+pub use context::Context;
+pub use error::{PolicyError, StatusProblem};
+pub use login::{Login, SignedElement, SignedPart, SkippedCheck};
+pub use settings::RequiredSignatures;
+pub(crate) use settings::{AcsUrls, AllowedConditions, Settings};
+pub use verified::{Unrecorded, Verified};
+
+use crate::Error;
+use crate::crypto::Algorithms;
+use crate::input::{self, InputLimits};
+use crate::replay::{MemoryReplayStore, ReplayStore};
+use crate::saml;
+use crate::trust::IdpTrust;
+use crate::xml::{self, Limits};
+use checks::{Rules, later};
+use signatures::Proofs;
+
+pub(crate) mod sealed {
+    /// Only this crate's profiles implement [`Profile`](super::Profile).
+    pub trait Sealed {}
+}
+
+/// A deployment profile: its defaults and the claims it yields. Implemented
+/// by [`ClientVpn`](crate::ClientVpn), [`AwsConsole`](crate::AwsConsole) and
+/// [`Generic`](crate::Generic).
+pub trait Profile: sealed::Sealed + Send + Sync + fmt::Debug + 'static {
+    /// What a successful validation yields.
+    type Login: fmt::Debug + AsRef<Login>;
+    /// The profile's name (`clientvpn`, `aws-console`, `generic`).
+    const NAME: &'static str;
+    #[doc(hidden)]
+    fn claims(login: Login) -> Result<Self::Login, Error>;
+}
+
+/// A validation policy: one IdP, one profile. Build once, share across
+/// threads (`Send + Sync`); replace its trust when the IdP rolls its keys,
+/// keeping its configuration and replay store.
+pub struct Policy<P: Profile> {
+    settings: Settings,
+    trust: RwLock<Arc<IdpTrust>>,
+    replay: Option<Arc<dyn ReplayStore>>,
+    profile: PhantomData<P>,
+}
+
+impl<P: Profile> fmt::Debug for Policy<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("profile", &P::NAME)
+            .field("settings", &self.settings)
+            .field("trust", &self.trust())
+            .field("replay", &self.replay)
+            .finish()
+    }
+}
+
+impl<P: Profile> Clone for Policy<P> {
+    /// A policy with the same settings and trust, sharing the replay store.
+    fn clone(&self) -> Self {
+        Self {
+            settings: self.settings.clone(),
+            trust: RwLock::new(self.trust()),
+            replay: self.replay.clone(),
+            profile: PhantomData,
+        }
+    }
+}
+
+impl<P: Profile> Policy<P> {
+    /// A policy from a profile's settings, with a bounded in-memory replay store.
+    pub(crate) fn from_settings(trust: IdpTrust, settings: Settings) -> Self {
+        Self {
+            settings,
+            trust: RwLock::new(Arc::new(trust)),
+            replay: Some(Arc::new(MemoryReplayStore::default())),
+            profile: PhantomData,
+        }
+    }
+
+    pub(crate) fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    /// Replaces the profile's accepted audiences (exact string comparison).
+    pub fn with_audiences(mut self, audiences: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.settings.audiences = audiences.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Replaces the profile's accepted ACS URLs (Destination and Recipient).
+    pub fn with_acs_urls(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.settings.acs_urls = AcsUrls::Exact(urls.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the clock skew allowed on every time bound (default 60 s).
+    pub fn with_clock_skew(mut self, skew: std::time::Duration) -> Self {
+        self.settings.clock_skew = TimeDelta::from_std(skew).unwrap_or(TimeDelta::MAX);
+        self
+    }
+
+    /// Sets the freshness window: IssueInstant at most this long before now
+    /// (plus the clock skew). The AWS console profile sets 5 minutes.
+    pub fn with_max_age(mut self, max_age: Option<std::time::Duration>) -> Self {
+        self.settings.max_age = max_age.map(|age| TimeDelta::from_std(age).unwrap_or(TimeDelta::MAX));
+        self
+    }
+
+    /// Sets the accepted algorithms ([`Algorithms::STRICT`] by default).
+    pub fn with_algorithms(mut self, algorithms: Algorithms) -> Self {
+        self.settings.algorithms = algorithms;
+        self
+    }
+
+    /// Sets the input size limits (the profile's by default).
+    pub fn with_input_limits(mut self, limits: InputLimits) -> Self {
+        self.settings.input_limits = limits;
+        self
+    }
+
+    /// Sets the XML parser limits.
+    pub fn with_xml_limits(mut self, limits: Limits) -> Self {
+        self.settings.xml_limits = limits;
+        self
+    }
+
+    /// Uses `store` to refuse replayed assertions (a bounded in-memory store
+    /// by default). Share one store between policies to share their memory.
+    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay = Some(store);
+        self
+    }
+
+    /// Turns replay detection off: only for tools that validate the same
+    /// response repeatedly (benchmarks, the CLI) or callers that record with
+    /// [`validate_unrecorded`](Self::validate_unrecorded).
+    pub fn without_replay_store(mut self) -> Self {
+        self.replay = None;
+        self
+    }
+
+    /// The trusted IdP (a snapshot: [`set_trust`](Self::set_trust) may
+    /// replace it).
+    pub fn trust(&self) -> Arc<IdpTrust> {
+        Arc::clone(&self.trust.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the trusted IdP (refreshed metadata, key rollover) while
+    /// the policy is in use; settings and replay store are kept, so an
+    /// assertion accepted before the refresh is still refused as a replay.
+    pub fn set_trust(&self, trust: IdpTrust) {
+        *self.trust.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(trust);
+    }
+
+    /// The profile's name.
+    pub fn profile_name(&self) -> &'static str {
+        P::NAME
+    }
+
+    /// Validates a response (raw XML, base64, or a form body with
+    /// `SAMLResponse=`) and records its assertion in the replay store.
+    pub fn validate(&self, input: &[u8], context: &Context) -> Result<Verified<P::Login>, Error> {
+        let unrecorded = self.validate_unrecorded(input, context)?;
+        match &self.replay {
+            Some(store) => unrecorded.record(store.as_ref(), context.now()),
+            None => Ok(unrecorded.unrecorded_by_choice()),
+        }
+    }
+
+    /// Validates everything but replay: the caller records
+    /// [`Unrecorded::replay_key`] in its store (for example awaiting an async
+    /// store, without blocking a worker thread) and passes the answer to
+    /// [`Unrecorded::recorded`]. The policy's own store is not used.
+    pub fn validate_unrecorded(
+        &self,
+        input: &[u8],
+        context: &Context,
+    ) -> Result<Unrecorded<P::Login>, Error> {
+        let settings = &self.settings;
+        if settings.sp_initiated_only
+            && context.expected_request_id().is_none()
+            && !context.accepts_unsolicited()
+        {
+            return Err(PolicyError::RequestIdRequired.into());
+        }
+        let trust = self.trust();
+        let bytes = input::decode(input, &settings.input_limits)?;
+        let doc = xml::parse_with_limits(&bytes, &settings.xml_limits)?;
+        let structure = structure::scan(&doc)?;
+        structure::require_signatures(&structure, settings.signatures)?;
+        let proofs = Proofs::verify(&doc, &structure, trust.keys(), settings)?;
+
+        let rules = Rules { settings, entity_id: trust.entity_id(), profile: P::NAME };
+        rules.envelope(&doc, structure.response)?;
+        let assertion = saml::read_assertion(&proofs.all(), structure.assertion).map_err(|e| match e {
+            saml::SamlError::NotCovered => Error::from(PolicyError::AssertionNotSigned),
+            e => e.into(),
+        })?;
+        let envelope = proofs.response.as_ref().map(saml::read_envelope).transpose()?;
+        if let Some(envelope) = &envelope {
+            rules.issued(envelope.issue_instant, context.now())?;
+        }
+        let accepted = rules.assertion(&assertion, envelope.as_ref(), context)?;
+        let expires = later(
+            login::earliest_not_on_or_after(&assertion, accepted.confirmation).unwrap_or(context.now()),
+            settings.clock_skew,
+        );
+        let login = Login {
+            assertion,
+            confirmation: accepted.confirmation,
+            audience: accepted.audience,
+            envelope,
+            signatures: proofs.parts(trust.keys()),
+            skipped: accepted.skipped,
+        };
+        Ok(Unrecorded::new(P::claims(login)?, expires))
+    }
+}

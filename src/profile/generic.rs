@@ -1,0 +1,46 @@
+//! Any SAML 2.0 SP: the caller names the audiences and ACS URLs.
+
+use crate::Error;
+use crate::policy::{AcsUrls, Login, Policy, Profile, RequiredSignatures, Settings, sealed};
+use crate::trust::IdpTrust;
+
+/// Any SAML 2.0 SP with configured audiences and ACS URLs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Generic;
+
+impl sealed::Sealed for Generic {}
+
+impl Profile for Generic {
+    type Login = Login;
+    const NAME: &'static str = "generic";
+
+    fn claims(login: Login) -> Result<Login, Error> {
+        Ok(login)
+    }
+}
+
+impl Policy<Generic> {
+    /// Any SP: the caller names the audiences and ACS URLs; the Assertion must
+    /// be covered by a verified signature (its own or the Response's).
+    pub fn new(
+        trust: IdpTrust,
+        audiences: impl IntoIterator<Item = impl Into<String>>,
+        acs_urls: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        let mut settings = Settings::new(Vec::new(), AcsUrls::Exact(Vec::new()));
+        settings.signatures = RequiredSignatures::Either;
+        Self::from_settings(trust, settings).with_audiences(audiences).with_acs_urls(acs_urls)
+    }
+
+    /// Which signatures must be present.
+    pub fn with_required_signatures(mut self, required: RequiredSignatures) -> Self {
+        self.settings_mut().signatures = required;
+        self
+    }
+
+    /// Requires InResponseTo (SP-initiated only).
+    pub fn requiring_in_response_to(mut self) -> Self {
+        self.settings_mut().sp_initiated_only = true;
+        self
+    }
+}

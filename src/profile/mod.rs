@@ -1,0 +1,45 @@
+//! The deployment profiles: each one's defaults (audience, ACS URLs,
+//! signatures, limits) and the claims it yields.
+//!
+//! | profile | yields |
+//! |---|---|
+//! | [`ClientVpn`] | [`ClientVpnLogin`]: groups, first and last name |
+//! | [`AwsConsole`] | [`AwsConsoleLogin`]: role pairs, session name and duration, source identity, session tags |
+//! | [`Generic`] | [`Login`](crate::Login): the verified assertion and its attributes |
+//!
+//! The rules of each are in the manual's [profiles](crate::manual::profiles)
+//! chapter.
+
+mod aws_console;
+mod clientvpn;
+mod error;
+mod generic;
+
+pub use aws_console::{Arn, AwsConsole, AwsConsoleLogin, AwsRole, SessionTag};
+pub use clientvpn::{ClientVpn, ClientVpnLogin};
+pub use error::{ClaimError, NameIdProblem, RoleProblem, TagProblem};
+pub use generic::Generic;
+
+use crate::saml::{Assertion, Values};
+
+/// The single value of attribute `name`, if present.
+fn single<'a>(assertion: &'a Assertion, name: &'static str) -> Result<Option<&'a str>, ClaimError> {
+    match assertion.attribute(name) {
+        None => Ok(None),
+        Some(values) if values.len() == 1 => Ok(values.get(0)),
+        Some(values) => Err(ClaimError::NotSingleValued { name, count: values.len() }),
+    }
+}
+
+/// Whether `value` holds a character that could make one identity look like
+/// another (controls, bidi overrides, zero-width and other invisible
+/// characters, non-ASCII spaces).
+fn has_deceptive(value: &str) -> bool {
+    !value.is_ascii() && value.chars().any(crate::text::is_deceptive)
+        || value.bytes().any(|b| b.is_ascii_control())
+}
+
+/// The values of `name`, or an empty list.
+fn values<'a>(assertion: &'a Assertion, name: &str) -> &'a Values {
+    assertion.attribute(name).unwrap_or(&crate::saml::NO_VALUES)
+}
