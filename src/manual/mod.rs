@@ -1,17 +1,14 @@
-//! Why samlguard checks what it checks: the security invariants by name,
-//! the attack classes they stop, and the deployment profiles.
+//! Why samlguard checks what it checks.
 //!
-//! Documentation only; nothing here is code.
+//! Documentation only, nothing here is code. Three chapters:
+//!
+//! - [`invariants`]: the security invariants, each with a name the code links
+//!   to and the tests that fail without it;
+//! - [`attacks`]: the attack classes every SAML validator must resist, the
+//!   CVE that made each famous, and the invariant that stops it here;
+//! - [`profiles`]: what each deployment profile (Client VPN, AWS console,
+//!   generic) requires, and where AWS and Entra say so.
 
-pub mod invariants {
-    //! The security invariants (placeholder, written with the layout work).
-    //!
-    //! # Signature profile
-    //! # Pinned keys
-    //! # One assertion
-    //! # Proofs bound to their document
-}
-
-pub mod profiles {
-    //! The deployment profiles (placeholder).
-}
+pub mod attacks;
+pub mod invariants;
+pub mod profiles;

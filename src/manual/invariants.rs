@@ -1,0 +1,126 @@
+//! # The security invariants
+//!
+//! samlguard accepts a response only when every one of these holds. Each
+//! has a test that fails when the check behind it is removed; the tests are
+//! named after what they prove.
+//!
+//! # One parse
+//!
+//! The response bytes are parsed once, by one parser; canonicalization,
+//! signature checks and value extraction all read that one immutable tree
+//! ([`xml::Document`](crate::xml::Document)). Two parsers that disagree (a
+//! DOCTYPE read one way by the verifier and another by the reader, a comment
+//! or CDATA boundary seen differently) are how CVE-2025-25291 and its family
+//! signed one thing and reported another. A decrypted Assertion is parsed
+//! once, as its own document, with the same limits, and read only under its
+//! own verified signature.
+//!
+//! # Strict XML
+//!
+//! No DOCTYPE (no DTD, no entities beyond the five predefined and character
+//! references), UTF-8 only, one root with only comments, processing
+//! instructions and whitespace around it, and limits on bytes, depth, nodes,
+//! attributes, namespace declarations and attribute length
+//! ([`xml::Limits`](crate::xml::Limits)); any limit hit is a typed error.
+//! Namespace names must be absolute URIs: a relative one is how libxml2-based
+//! verifiers hashed an empty canonical form (CVE-2025-66475). XML 1.0's own
+//! rules apply in full where they are not refused.
+//!
+//! # Unique IDs
+//!
+//! Every attribute named `ID` is unique in the document; a duplicate is a
+//! refusal, never "pick the first". Signature wrapping attacks that plant a
+//! forged copy with the signed element's ID (XSW7, XSW8, CVE-2025-23369) end
+//! here.
+//!
+//! # Signature profile
+//!
+//! A `ds:Signature` counts only as the immediate child of the element it
+//! signs, with exactly one Reference whose URI is `#` + that element's `ID`
+//! (XPointer and other fragment syntaxes refused). The transforms are exactly
+//! enveloped-signature then exclusive c14n; there is no `ds:Object`,
+//! Manifest or RetrievalMethod; each child appears once, in schema order;
+//! DigestValue, SignatureValue and X509Certificate are plain base64 text (a
+//! comment inside DigestValue was CVE-2025-29775). Any other `ds:Signature`
+//! anywhere in the response is a refusal (a decoy in StatusDetail was
+//! CVE-2024-45409). See [`dsig`](crate::dsig).
+//!
+//! # Pinned keys
+//!
+//! Keys come only from configuration ([`IdpTrust`](crate::IdpTrust)): IdP
+//! metadata (`use="signing"` or no `use`) or PEM certificates. KeyInfo only
+//! orders the attempts; a certificate it carries is never trusted
+//! (CVE-2024-32962). The algorithm is checked against the allow-list before
+//! any key is used and must match the key type; HMAC is never accepted (the
+//! public certificate as an HMAC key, xml-crypto 2020); SHA-1 only when
+//! explicitly allowed; RSA keys under 2048 bits only for SHA-1 under that
+//! opt-in. Pinned certificates' validity periods are not enforced: the
+//! metadata is the trust decision, and rotation happens by refreshing it
+//! ([`Policy::set_trust`](crate::Policy::set_trust)).
+//!
+//! # Canonicalization failure is fatal
+//!
+//! There is no empty canonical form standing in for a failure; a node that
+//! cannot be canonicalized refuses the signature.
+//!
+//! # One assertion
+//!
+//! Exactly one Assertion, a direct child of the Response; none anywhere else
+//! (hidden in Extensions, Advice, StatusDetail or SubjectConfirmationData:
+//! CVE-2020-5390). Values are read only from the verified Assertion, and the
+//! Response envelope (Destination, InResponseTo, Issuer) is reported only
+//! when the Response signature verified; refusal-only checks on the envelope
+//! apply either way (node-saml#433).
+//!
+//! # Proofs bound to their document
+//!
+//! A [`VerifiedSignature`](crate::dsig::VerifiedSignature) holds the
+//! document it was verified in, and the readers of signed values read
+//! through the proof: a genuine response's proof cannot read forged values
+//! out of a tampered copy, and a proof cannot outlive its document. The
+//! readers are private; only [`Policy`](crate::Policy) turns proofs into a
+//! [`Verified`](crate::Verified) login.
+//!
+//! ```compile_fail
+//! // The low-level readers of signed values are not part of the API.
+//! use samlguard::saml::read_assertion;
+//! ```
+//!
+//! # Whole text
+//!
+//! A value is the concatenation of all its text and CDATA:
+//! `user@corp.com<!---->.evil.com` reads `user@corp.com.evil.com`, never the
+//! truncated `user@corp.com` (VU#475445, CVE-2017-11427 to -11430); an
+//! element inside a value is a refusal. Reported identities (Client VPN
+//! NameIDs and groups) carry no invisible, bidi-override or control
+//! characters, so that one cannot look like another.
+//!
+//! # Time is an argument
+//!
+//! The library never reads the clock: the validation time comes in the
+//! [`Context`](crate::Context), with an explicit skew (60 s by default).
+//! Intervals are half-open: at `NotOnOrAfter` itself the assertion has
+//! expired.
+//!
+//! # Fail closed
+//!
+//! Metadata without a signing key is a configuration error, never "skip the
+//! check" (CVE-2026-16443, samael's fail-open); unknown conditions are
+//! refused; a full or unreachable replay store refuses the response rather
+//! than forget an ID; a Client VPN login without an expected request ID is
+//! refused unless the caller explicitly accepts unsolicited responses
+//! ([`Context::accepting_unsolicited`](crate::Context::accepting_unsolicited)).
+//!
+//! # Decryption is not an oracle
+//!
+//! Where encrypted assertions are accepted, every failure to decrypt or to
+//! parse the decrypted bytes is one opaque refusal, the decrypted Assertion
+//! must carry its own valid signature from the pinned IdP, RSA PKCS#1 v1.5
+//! key transport is refused, and the Response signature (when present) is
+//! verified before anything is decrypted.
+//!
+//! # Authorization reads only verified groups
+//!
+//! Client VPN authorization rules are evaluated on a
+//! [`Verified`](crate::Verified) Client VPN login, never on raw attributes:
+//! a refused login cannot reach the evaluator.

@@ -1,0 +1,68 @@
+//! # The deployment profiles
+//!
+//! A profile is what one kind of service provider requires of a response.
+//! [`Policy`](crate::Policy) applies the rules every profile shares (the
+//! [invariants](super::invariants), issuer, time, subject confirmation,
+//! audience, InResponseTo, replay); the profile sets their values and adds
+//! its claim rules. The values below come from AWS's and Microsoft's
+//! documentation; where they are silent, the stricter reading is taken and
+//! said so.
+//!
+//! | | `clientvpn` | `aws-console` | `generic` |
+//! |---|---|---|---|
+//! | audience | `urn:amazon:webservices:clientvpn` | `https://signin.aws.amazon.com/saml`, `urn:amazon:webservices` | configured |
+//! | Destination / Recipient | `http://127.0.0.1:35001`, the self-service portal (`https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml`, and its `gov.` twin) | AWS sign-in `/saml` endpoints: global, regional (`<region>.signin.aws.amazon.com`), China and GovCloud hosts, `/static/saml`, `/saml/acs/<IdP-ID>` | configured |
+//! | signatures | Response **and** Assertion | Assertion (a Response signature, when present, must verify too) | Assertion covered by a verified signature (configurable) |
+//! | conditions | only AudienceRestriction and the time bounds | AudienceRestriction, OneTimeUse, ProxyRestriction | same as aws-console |
+//! | flow | SP-initiated only: InResponseTo must equal the request ID; without one the caller must say it accepts unsolicited responses | SP- or IdP-initiated | configurable |
+//! | freshness | — | IssueInstant at most 5 minutes plus the clock skew before now | configurable |
+//! | size | 128 KiB of XML | 100,000 base64 characters (75,000 bytes of XML) | 1 MiB (configurable) |
+//!
+//! Every profile also refuses an IssueInstant more than the clock skew in
+//! the future, and checks every signed InResponseTo against the request ID
+//! when one is given.
+//!
+//! # Client VPN
+//!
+//! AWS says the SAML response and the assertion must be signed, that only
+//! AudienceRestriction and NotBefore/NotOnOrAfter conditions are supported,
+//! that the NameID is an email address (at most 255 characters) and that the
+//! `memberOf` attribute carries the groups (at most 200, each at most 255
+//! characters; attribute names are case-sensitive). Entra's application for
+//! Client VPN is SP-initiated only. So:
+//!
+//! - NameID: format `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress`,
+//!   an RFC 5322 dot-atom address, at most 255 characters, without invisible,
+//!   bidi or control characters (`invalid_name_id`);
+//! - `memberOf` required (`missing_groups`); Entra's group-overage claim
+//!   (sent instead of the groups when a user is in more than 150) is its own
+//!   refusal (`group_overage`); more than 200 values, an empty one, one over
+//!   255 characters, or one with an invisible character is `invalid_groups`;
+//! - `FirstName` and `LastName` optional, single-valued.
+//!
+//! # AWS console
+//!
+//! Sign-in through STS AssumeRoleWithSAML:
+//!
+//! - a NameID in one of AWS's eight formats (`invalid_name_id`);
+//! - `https://aws.amazon.com/SAML/Attributes/Role`: at least one value, each
+//!   exactly two comma-separated IAM ARNs, one `role/` and one
+//!   `saml-provider/`, in either order, in the same partition and account;
+//!   the partition is one AWS has (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`,
+//!   `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`) (`invalid_role`);
+//! - `RoleSessionName` required, `[\w+=,.@-]{2,64}`;
+//! - `SessionDuration` optional, an integer from 900 to 43200;
+//! - `SourceIdentity` optional, `[\w+=,.@-]{2,64}`, not starting with `aws:`;
+//! - `PrincipalTag:{key}` session tags: one value each, keys 1 to 128
+//!   characters and values at most 256 of letters, digits, spaces and
+//!   `_ . : / = + - @`, no `aws:` prefix, keys unique regardless of case, at
+//!   most 50; `TransitiveTagKeys` must name session tags;
+//! - freshness: STS refuses a response redeemed more than 5 minutes after it
+//!   was issued, so IssueInstant must be at most 5 minutes plus the clock
+//!   skew (60 s by default) before now (`response_too_old`).
+//!
+//! # Generic
+//!
+//! Any SAML 2.0 service provider: the caller names the accepted audiences
+//! and ACS URLs, which signatures are required, and whether InResponseTo is.
+//! The login carries the verified assertion and its attributes.
