@@ -65,6 +65,17 @@ use signatures::Proofs;
 pub(crate) mod sealed {
     /// Only this crate's profiles implement [`Profile`](super::Profile).
     pub trait Sealed {}
+
+    /// Only this crate can call [`Profile::claims`](super::Profile::claims):
+    /// a login becomes a profile's login only inside a validation.
+    #[derive(Debug)]
+    pub struct Token(());
+
+    impl Token {
+        pub(crate) fn new() -> Self {
+            Self(())
+        }
+    }
 }
 
 /// A deployment profile: its defaults and the claims it yields. Implemented
@@ -76,7 +87,7 @@ pub trait Profile: sealed::Sealed + Send + Sync + fmt::Debug + 'static {
     /// The profile's name (`clientvpn`, `aws-console`, `generic`).
     const NAME: &'static str;
     #[doc(hidden)]
-    fn claims(login: Login) -> Result<Self::Login, Error>;
+    fn claims(login: Login, token: sealed::Token) -> Result<Self::Login, Error>;
 }
 
 /// A validation policy: one IdP, one profile. Build once, share across
@@ -259,6 +270,6 @@ impl<P: Profile> Policy<P> {
             signatures: proofs.parts(trust.keys()),
             skipped: accepted.skipped,
         };
-        Ok(Unrecorded::new(P::claims(login)?, expires))
+        Ok(Unrecorded::new(P::claims(login, sealed::Token::new())?, expires))
     }
 }

@@ -96,7 +96,7 @@ impl Profile for ClientVpn {
     type Login = ClientVpnLogin;
     const NAME: &'static str = "clientvpn";
 
-    fn claims(login: Login) -> Result<ClientVpnLogin, Error> {
+    fn claims(login: Login, _: sealed::Token) -> Result<ClientVpnLogin, Error> {
         let assertion = &login.assertion;
         check_name_id(assertion)?;
         check_groups(assertion)?;

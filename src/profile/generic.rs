@@ -14,7 +14,7 @@ impl Profile for Generic {
     type Login = Login;
     const NAME: &'static str = "generic";
 
-    fn claims(login: Login) -> Result<Login, Error> {
+    fn claims(login: Login, _: sealed::Token) -> Result<Login, Error> {
         Ok(login)
     }
 }

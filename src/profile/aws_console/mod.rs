@@ -121,7 +121,7 @@ impl Profile for AwsConsole {
     type Login = AwsConsoleLogin;
     const NAME: &'static str = "aws-console";
 
-    fn claims(login: Login) -> Result<AwsConsoleLogin, Error> {
+    fn claims(login: Login, _: sealed::Token) -> Result<AwsConsoleLogin, Error> {
         let assertion = &login.assertion;
         check_name_id(assertion)?;
         let roles = roles(assertion)?;
