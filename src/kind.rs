@@ -228,6 +228,8 @@ kinds! {
     NotBearer = "not_bearer",
     /// SubjectConfirmationData without NotOnOrAfter.
     MissingNotOnOrAfter = "missing_not_on_or_after",
+    /// A validity window whose NotBefore is not before its NotOnOrAfter.
+    EmptyValidityWindow = "empty_validity_window",
     /// A NotBefore in the future.
     NotYetValid = "not_yet_valid",
     /// A NotOnOrAfter in the past.

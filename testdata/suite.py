@@ -336,9 +336,22 @@ policy("clientvpn-not-bearer", "subject_confirmation_bearer",
        "SubjectConfirmation Method sender-vouches instead of bearer", CV, "not_bearer",
        [(BEARER, 'Method="urn:oasis:names:tc:SAML:2.0:cm:sender-vouches"')])
 policy("clientvpn-two-subject-confirmations", "subject_confirmation_count",
-       "two bearer SubjectConfirmations (the second with another Recipient)", CV, "subject_confirmation",
+       "two bearer SubjectConfirmations (the second with another Recipient): the first satisfies every rule",
+       CV, "valid",
        [("</SubjectConfirmation>", "</SubjectConfirmation>" + subject_confirmation(CV).replace(
            p(CV, "acs"), "https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml"))])
+policy("clientvpn-subject-confirmation-second-satisfies", "subject_confirmation_count",
+       "a sender-vouches SubjectConfirmation, then one for another Recipient, then one that satisfies "
+       "every rule: the last is used", CV, "valid",
+       [("<SubjectConfirmation ", subject_confirmation(CV).replace(BEARER,
+         'Method="urn:oasis:names:tc:SAML:2.0:cm:sender-vouches"') + subject_confirmation(CV).replace(
+           p(CV, "acs"), OTHER_ACS) + "<SubjectConfirmation ")])
+policy("clientvpn-subject-confirmations-none-satisfies", "subject_confirmation_count",
+       "a sender-vouches SubjectConfirmation then a bearer one for another Recipient: the bearer one's "
+       "refusal is reported", CV, "recipient_mismatch",
+       [(subject_confirmation(CV), subject_confirmation(CV).replace(BEARER,
+         'Method="urn:oasis:names:tc:SAML:2.0:cm:sender-vouches"') + subject_confirmation(CV).replace(
+           p(CV, "acs"), OTHER_ACS))])
 policy("clientvpn-scd-no-notonorafter", "subject_confirmation_data",
        "SubjectConfirmationData without NotOnOrAfter", CV, "missing_not_on_or_after",
        [(f' NotOnOrAfter="{SCD_NOT_ON_OR_AFTER}"', "")])
@@ -546,6 +559,61 @@ policy("aws-console-session-not-on-or-after", "session_expiry",
                   "description": "SessionNotOnOrAfter 10:03:00Z at 10:04:00Z (now - 60 s skew == "
                   "SessionNotOnOrAfter: half-open, ended)"}])
 
+# --- Times as xs:dateTime defines them ---------------------------------------
+policy("clientvpn-times-whitespace-fraction", "time_lexical",
+       "NotOnOrAfter values with surrounding whitespace and 12 fractional digits (xs:dateTime allows both)",
+       CV, "valid",
+       [(f'NotOnOrAfter="{SCD_NOT_ON_OR_AFTER}"', 'NotOnOrAfter="\n  2026-01-15T10:05:00.000000000000Z  "'),
+        (f'NotOnOrAfter="{NOT_ON_OR_AFTER}"', 'NotOnOrAfter=" 2026-01-15T11:05:00.123456789999Z\t"')])
+policy("clientvpn-conditions-hour-24", "time_lexical",
+       "Conditions NotOnOrAfter 2026-01-15T24:00:00Z: the next day's midnight", CV, "valid",
+       [(f'NotOnOrAfter="{NOT_ON_OR_AFTER}"', 'NotOnOrAfter="2026-01-15T24:00:00Z"')])
+policy("clientvpn-conditions-empty-window", "time_window",
+       "Conditions NotBefore equal to NotOnOrAfter: a window no instant is in", CV, "empty_validity_window",
+       [(f'NotBefore="{NOT_BEFORE}" NotOnOrAfter="{NOT_ON_OR_AFTER}"',
+         'NotBefore="2026-01-15T10:00:30Z" NotOnOrAfter="2026-01-15T10:00:30Z"')])
+policy("clientvpn-scd-reversed-window", "time_window",
+       "SubjectConfirmationData NotBefore after its NotOnOrAfter", CV, "empty_validity_window",
+       [(f'NotOnOrAfter="{SCD_NOT_ON_OR_AFTER}"', f'NotBefore="2026-01-15T10:06:00Z" NotOnOrAfter="{SCD_NOT_ON_OR_AFTER}"')])
+
+# --- SAML structure ------------------------------------------------------------
+policy("clientvpn-two-attribute-statements", "attribute_statements",
+       "FirstName and LastName in a second AttributeStatement: one attribute set", CV, "valid",
+       [drop_attr("FirstName"), drop_attr("LastName"),
+        ("</AttributeStatement>", "</AttributeStatement><AttributeStatement>"
+         + attribute("FirstName", ["Alice"]) + attribute("LastName", ["Example"]) + "</AttributeStatement>")])
+policy("clientvpn-attribute-in-two-statements", "attribute_statements",
+       "memberOf in the first AttributeStatement and again in a second one", CV, "duplicate_attribute",
+       [("</AttributeStatement>", "</AttributeStatement><AttributeStatement>"
+         + attribute("memberOf", ["4d0b1f0e-0000-4000-8000-00000000attk"]) + "</AttributeStatement>")])
+policy("clientvpn-two-statuses", "status", "a second samlp:Status (Responder) after the Success one",
+       CV, "malformed_status", [(SUCCESS + "</samlp:Status>", SUCCESS + "</samlp:Status><samlp:Status>"
+                                 + RESPONDER + "</samlp:Status>")])
+policy("clientvpn-two-status-codes", "status", "two top-level StatusCodes (Success, then Responder)",
+       CV, "malformed_status", [(SUCCESS, SUCCESS + RESPONDER)])
+
+# --- Values the IdP signed that the profile still refuses ----------------------
+policy("aws-console-role-third-part", "role_attribute",
+       "Role 'provider ARN,role ARN,Evil': a third comma-separated part", AWSC, "invalid_role",
+       [(f"{ROLE_ADMIN},{PROVIDER}", f"{PROVIDER},{ROLE_ADMIN},Evil")])
+policy("aws-console-role-unknown-partition", "role_attribute",
+       "Role ARNs in partition 'awsevil' (not an AWS partition)", AWSC, "invalid_role",
+       [(f"{ROLE_ADMIN},{PROVIDER}",
+         f"{ROLE_ADMIN.replace('arn:aws:', 'arn:awsevil:')},{PROVIDER.replace('arn:aws:', 'arn:awsevil:')}")])
+policy("clientvpn-nameid-bidi-override", "nameid_characters",
+       "NameID with a right-to-left override (U+202E): looks like another address", CV, "invalid_name_id",
+       [(name_id(CV), name_id(CV).replace("alice@", "alice\u202e@"))])
+policy("clientvpn-group-zero-width", "group_characters",
+       "a memberOf value with a zero-width space (U+200B)", CV, "invalid_groups",
+       [('<Attribute Name="memberOf"><AttributeValue>', '<Attribute Name="memberOf"><AttributeValue>\u200b')])
+
+# --- Signed element IDs that are not NCNames -----------------------------------
+policy("clientvpn-ids-start-with-digit", "signed_element_id",
+       "Assertion and Response IDs that are UUIDs starting with a digit (real IdPs send them)", CV, "valid",
+       [(f' ID="{A}"', ' ID="8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c"'),
+        (f'URI="#{A}"', 'URI="#8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c"'),
+        (f' ID="{R}"', ' ID="1e4c-5b2a-9d3f"'), (f'URI="#{R}"', 'URI="#1e4c-5b2a-9d3f"')])
+
 # --- Clock and replay on existing responses (no new files) ------------------
 ref("responses/clientvpn.xml", "policy", "time_window", "SubjectConfirmationData NotOnOrAfter 10:05:00Z at "
     "10:06:00Z (now - skew == NotOnOrAfter: half-open, expired)", CV, "expired", now="2026-01-15T10:06:00Z")
@@ -563,7 +631,7 @@ ref("responses/aws-console.xml", "policy", "replay", "aws-console response valid
     "replayed_assertion", validate_twice=True)
 
 # ===========================================================================
-# attacks/: anchors.md section 3, classes 1-37
+# attacks/: the attack classes 1-37 of the manual's attacks chapter
 # ===========================================================================
 
 XSW_FORBIDDEN = {"forbidden_values": FORBIDDEN_FORGED}

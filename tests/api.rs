@@ -34,7 +34,8 @@ fn client_vpn_without_a_request_id_is_refused_unless_unsolicited_is_accepted() {
 #[test]
 fn profiles_that_allow_idp_initiated_sign_in_need_no_request_id() {
     let policy = Policy::<AwsConsole>::new(common::entra_trust());
-    let login = policy.validate(&common::testdata("responses/aws-console.xml"), &Context::new(now())).unwrap();
+    let login =
+        policy.validate(&common::testdata("responses/aws-console.xml"), &Context::new(now())).unwrap();
     assert!(login.skipped_checks().is_empty(), "no InResponseTo to check");
 }
 
@@ -63,7 +64,10 @@ fn a_new_trust_is_used_by_the_next_validation() {
     .unwrap();
     policy.set_trust(attacker);
     let refused = policy.validate(&clientvpn(), &context).unwrap_err();
-    assert!(matches!(refused.kind(), ErrorKind::UnknownSigningKey | ErrorKind::SignatureInvalid), "{refused}");
+    assert!(
+        matches!(refused.kind(), ErrorKind::UnknownSigningKey | ErrorKind::SignatureInvalid),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -88,15 +92,24 @@ fn an_unrecorded_login_is_released_only_by_a_store_answer() {
 struct Down;
 
 impl ReplayStore for Down {
-    fn record(&self, _: &ReplayKey, _: DateTime<Utc>, _: DateTime<Utc>) -> Result<ReplayVerdict, ReplayError> {
-        Err(ReplayError::unavailable(std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "backend down")))
+    fn record(
+        &self,
+        _: &ReplayKey,
+        _: DateTime<Utc>,
+        _: DateTime<Utc>,
+    ) -> Result<ReplayVerdict, ReplayError> {
+        Err(ReplayError::unavailable(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "backend down",
+        )))
     }
 }
 
 #[test]
 fn a_store_that_cannot_answer_refuses_and_keeps_its_cause() {
     let policy = Policy::<ClientVpn>::new(common::entra_trust()).with_replay_store(Arc::new(Down));
-    let error = policy.validate(&clientvpn(), &Context::new(now()).expecting_request(VPN_REQUEST)).unwrap_err();
+    let error =
+        policy.validate(&clientvpn(), &Context::new(now()).expecting_request(VPN_REQUEST)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ReplayStoreUnavailable);
     let cause = std::error::Error::source(&error).expect("the backend error");
     assert_eq!(cause.to_string(), "backend down");
@@ -137,7 +150,10 @@ fn every_profile_has_every_setter() {
         generic.validate(&common::testdata("responses/generic.xml"), &context).unwrap_err().kind(),
     ] {
         assert!(
-            matches!(kind, ErrorKind::DestinationMismatch | ErrorKind::AudienceMismatch | ErrorKind::RecipientMismatch),
+            matches!(
+                kind,
+                ErrorKind::DestinationMismatch | ErrorKind::AudienceMismatch | ErrorKind::RecipientMismatch
+            ),
             "{kind}"
         );
     }

@@ -250,8 +250,12 @@ fn mutations_of_a_valid_signature() {
     assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue><!--x-->")), "crypto_text");
     assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue><?pi?>")), "crypto_text");
     assert_eq!(mutated(|t| once(t, "<DigestValue>", "<DigestValue>AAAA")), "crypto_base64");
-    // Reference URI: not an NCName, not the parent, wrong form.
-    assert_eq!(mutated(|t| t.replace(ASSERTION_ID, "1abc")), "reference_uri");
+    // Reference URI: an ID that is not an NCName is read (real IdPs send
+    // them; this one then fails the signature), one with other characters is
+    // not; not the parent; wrong form.
+    assert_eq!(mutated(|t| t.replace(ASSERTION_ID, "1abc")), "signature_invalid");
+    assert_eq!(mutated(|t| t.replace(ASSERTION_ID, "a:b")), "reference_uri");
+    assert_eq!(mutated(|t| t.replace(ASSERTION_ID, "element(/1/3)")), "reference_uri");
     assert_eq!(
         mutated(|t| once(t, &format!("URI=\"#{ASSERTION_ID}\""), "URI=\"#xpointer(/)\"")),
         "reference_uri"

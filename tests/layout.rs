@@ -22,7 +22,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("replay", &[]),
     ("policy", &["input", "xml", "c14n", "crypto", "dsig", "xmlenc", "saml", "trust", "replay", "error"]),
     ("profile", &["policy", "saml", "crypto", "replay", "trust", "input", "error"]),
-    ("error", &["input", "xml", "c14n", "crypto", "dsig", "xmlenc", "saml", "trust", "replay", "policy", "profile"]),
+    (
+        "error",
+        &["input", "xml", "c14n", "crypto", "dsig", "xmlenc", "saml", "trust", "replay", "policy", "profile"],
+    ),
 ];
 
 const LEAVES: &[&str] = &["kind", "text", "bytes"];

@@ -175,7 +175,7 @@ fn every_case_through_the_library() {
         }
     }
     eprintln!("{} cases; per class: {per_class:?}\noutcomes: {per_kind:?}", cases.len());
-    // Every attack class of anchors.md §3 has at least one case.
+    // Every attack class of the manual's attacks chapter has at least one case.
     for class in 1..=37 {
         assert!(per_class.contains_key(&format!("attack {class}")), "no case for attack class {class}");
     }

@@ -106,6 +106,16 @@ fn expect_sequence<'d, 'a, const N: usize>(
     Ok(out)
 }
 
+/// A same-document reference's fragment that names an element by ID: name
+/// characters only, though not necessarily an NCName (real IdPs send IDs
+/// that start with a digit). XPointer (`xpointer(…)`, `element(…)`) and
+/// other fragment syntaxes hold characters outside that set and are refused.
+fn is_id_fragment(id: &str) -> bool {
+    // An NCName once a name-start character is put in front: every character
+    // of `id` is then an NCName character.
+    !id.is_empty() && crate::xml::is_ncname(&format!("_{id}"))
+}
+
 /// The canonicalization an algorithm element names, if the profile allows it.
 fn canonicalization<'d>(doc: &'d Document<'_>, element: ElementRef<'d, '_>) -> Option<Canonicalization<'d>> {
     let with_comments = match element.attribute("", "Algorithm")? {
@@ -232,10 +242,7 @@ impl<'d> Shape<'d> {
             return Err(SignatureError::ForbiddenElement("Reference Type"));
         }
         let uri = reference.attribute("", "URI").ok_or(SignatureError::ReferenceUri)?;
-        let id = uri
-            .strip_prefix('#')
-            .filter(|id| crate::xml::is_ncname(id))
-            .ok_or(SignatureError::ReferenceUri)?;
+        let id = uri.strip_prefix('#').filter(|id| is_id_fragment(id)).ok_or(SignatureError::ReferenceUri)?;
         let parent_element = doc.element(parent).ok_or(SignatureError::ReferenceUri)?;
         if parent_element.attribute("", "ID") != Some(id) || doc.element_by_id(id) != Some(parent) {
             return Err(SignatureError::ReferenceUri);

@@ -88,6 +88,11 @@ impl Rules<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), PolicyError> {
         let skew = self.settings.clock_skew;
+        if let (Some(not_before), Some(not_on_or_after)) = (not_before, not_on_or_after)
+            && not_before >= not_on_or_after
+        {
+            return Err(PolicyError::EmptyWindow { not_before, not_on_or_after });
+        }
         if let Some(nb) = not_before
             && later(now, skew) < nb
         {
@@ -111,7 +116,8 @@ impl Rules<'_> {
         let now = context.now();
         self.issuer(&assertion.issuer)?;
         self.issued(assertion.issue_instant, now)?;
-        let confirmation = self.subject_confirmation(&assertion.subject_confirmations, now)?;
+        let (confirmation, skipped) =
+            self.subject_confirmation(&assertion.subject_confirmations, envelope, context)?;
         let conditions = assertion.conditions.as_ref().ok_or(PolicyError::NoAudienceRestriction)?;
         self.window(conditions.not_before, conditions.not_on_or_after, now)?;
         if let Some(session_end) = assertion.authn.as_ref().and_then(|a| a.session_not_on_or_after)
@@ -121,34 +127,57 @@ impl Rules<'_> {
         }
         self.conditions(conditions)?;
         let audience = self.audience(conditions)?;
-        let skipped =
-            self.in_response_to(&assertion.subject_confirmations[confirmation], envelope, context)?;
         Ok(Accepted { audience, confirmation, skipped })
     }
 
-    /// The one bearer SubjectConfirmation: its Recipient and its window.
+    /// The first bearer SubjectConfirmation that satisfies every rule
+    /// (Recipient, NotOnOrAfter, window, InResponseTo); the others are
+    /// ignored. When none does, the refusal of the first bearer one (or of
+    /// the first one, when none is bearer).
     fn subject_confirmation(
         &self,
         confirmations: &[SubjectConfirmation],
-        now: DateTime<Utc>,
-    ) -> Result<usize, Error> {
-        let [confirmation] = confirmations else {
-            let count = saml::ConfirmationProblem::Count(confirmations.len());
-            return Err(saml::SamlError::SubjectConfirmation(count).into());
-        };
+        envelope: Option<&Envelope>,
+        context: &Context,
+    ) -> Result<(usize, Vec<SkippedCheck>), Error> {
+        let mut first_refusal: Option<(bool, PolicyError)> = None;
+        for (index, confirmation) in confirmations.iter().enumerate() {
+            match self.confirmation(confirmation, envelope, context) {
+                Ok(skipped) => return Ok((index, skipped)),
+                Err(e) => {
+                    let bearer = confirmation.method == BEARER;
+                    if first_refusal.as_ref().is_none_or(|(was_bearer, _)| bearer && !was_bearer) {
+                        first_refusal = Some((bearer, e));
+                    }
+                }
+            }
+        }
+        Err(match first_refusal {
+            Some((_, refusal)) => refusal.into(),
+            None => saml::SamlError::SubjectConfirmation(saml::ConfirmationProblem::Count(0)).into(),
+        })
+    }
+
+    /// One SubjectConfirmation against every rule.
+    fn confirmation(
+        &self,
+        confirmation: &SubjectConfirmation,
+        envelope: Option<&Envelope>,
+        context: &Context,
+    ) -> Result<Vec<SkippedCheck>, PolicyError> {
         if confirmation.method != BEARER {
-            return Err(PolicyError::NotBearer(confirmation.method.as_str().into()).into());
+            return Err(PolicyError::NotBearer(confirmation.method.as_str().into()));
         }
         let recipient = confirmation.recipient.as_deref();
         if !recipient.is_some_and(|r| self.settings.acs_urls.accepts(r)) {
             let found = recipient.map(Untrusted::from);
-            return Err(PolicyError::Recipient { found, profile: self.profile }.into());
+            return Err(PolicyError::Recipient { found, profile: self.profile });
         }
         if confirmation.not_on_or_after.is_none() {
-            return Err(PolicyError::MissingNotOnOrAfter.into());
+            return Err(PolicyError::MissingNotOnOrAfter);
         }
-        self.window(confirmation.not_before, confirmation.not_on_or_after, now)?;
-        Ok(0)
+        self.window(confirmation.not_before, confirmation.not_on_or_after, context.now())?;
+        self.in_response_to(confirmation, envelope, context)
     }
 
     /// Unknown conditions are refused; Client VPN allows only the audience

@@ -71,6 +71,14 @@ pub enum PolicyError {
     /// SubjectConfirmationData has no NotOnOrAfter.
     #[error("SubjectConfirmationData has no NotOnOrAfter")]
     MissingNotOnOrAfter,
+    /// A window whose NotBefore is not before its NotOnOrAfter: valid never.
+    #[error("the validity window is empty: NotBefore {} is not before NotOnOrAfter {}", rfc3339(*not_before), rfc3339(*not_on_or_after))]
+    EmptyWindow {
+        /// Its NotBefore.
+        not_before: DateTime<Utc>,
+        /// Its NotOnOrAfter.
+        not_on_or_after: DateTime<Utc>,
+    },
     /// A NotBefore is in the future (beyond the skew).
     #[error("not valid before {}", rfc3339(*.0))]
     NotYetValid(DateTime<Utc>),
@@ -181,6 +189,7 @@ impl PolicyError {
             Self::Recipient { .. } => K::RecipientMismatch,
             Self::NotBearer(_) => K::NotBearer,
             Self::MissingNotOnOrAfter => K::MissingNotOnOrAfter,
+            Self::EmptyWindow { .. } => K::EmptyValidityWindow,
             Self::NotYetValid(_) => K::NotYetValid,
             Self::Expired(_) => K::Expired,
             Self::IssuedInFuture(_) => K::IssuedInFuture,

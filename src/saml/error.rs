@@ -58,7 +58,7 @@ pub enum SamlError {
     #[error("attribute {0} appears more than once")]
     DuplicateAttribute(Untrusted),
     /// A date that is not a UTC xs:dateTime.
-    #[error("invalid time {0} (expected a UTC xs:dateTime like 2026-01-15T10:00:00Z)")]
+    #[error("invalid time {0}: SAML times are xs:dateTime in UTC, ending in Z (like 2026-01-15T10:00:00Z)")]
     InvalidTime(Untrusted),
 }
 

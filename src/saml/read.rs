@@ -33,7 +33,8 @@ pub(crate) fn read_assertion(
     let id = required_attribute(element, "Assertion", "ID")?;
     let issue_instant = parse_datetime(required_attribute(element, "Assertion", "IssueInstant")?)?;
 
-    let (mut issuer, mut subject, mut conditions, mut attributes, mut authn) = (None, None, None, None, None);
+    let (mut issuer, mut subject, mut conditions, mut authn) = (None, None, None, None);
+    let mut attributes = Vec::new();
     for child in children(doc, element)? {
         match (child.namespace(), child.local_name()) {
             (SAML_NS, "Issuer") => set_once(&mut issuer, text(doc, child)?, "Issuer")?,
@@ -41,9 +42,8 @@ pub(crate) fn read_assertion(
             (SAML_NS, "Subject") => set_once(&mut subject, read_subject(doc, child)?, "Subject")?,
             (SAML_NS, "Conditions") => set_once(&mut conditions, read_conditions(doc, child)?, "Conditions")?,
             (SAML_NS, "Advice") => {}
-            (SAML_NS, "AttributeStatement") => {
-                set_once(&mut attributes, read_attributes(doc, child)?, "AttributeStatement")?;
-            }
+            // Several AttributeStatements are one attribute set.
+            (SAML_NS, "AttributeStatement") => read_attributes(doc, child, &mut attributes)?,
             (SAML_NS, "AuthnStatement") => set_once(&mut authn, read_authn(doc, child)?, "AuthnStatement")?,
             (SAML_NS, "AuthzDecisionStatement" | "Statement") => {
                 return Err(SamlError::Unsupported(child.qname().into()));
@@ -60,7 +60,7 @@ pub(crate) fn read_assertion(
         name_id,
         subject_confirmations,
         conditions,
-        attributes: attributes.unwrap_or_default(),
+        attributes,
         authn,
     })
 }
@@ -213,8 +213,13 @@ fn read_conditions(doc: &Document<'_>, element: ElementRef<'_, '_>) -> Result<Co
     Ok(conditions)
 }
 
-fn read_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<Vec<Attribute>, SamlError> {
-    let mut attributes: Vec<Attribute> = Vec::new();
+/// Adds the statement's Attributes; a Name already read (here or in an
+/// earlier statement) is refused.
+fn read_attributes(
+    doc: &Document<'_>,
+    statement: ElementRef<'_, '_>,
+    attributes: &mut Vec<Attribute>,
+) -> Result<(), SamlError> {
     for child in children(doc, statement)? {
         if child.is(SAML_NS, "EncryptedAttribute") {
             return Err(SamlError::Unsupported(child.qname().into()));
@@ -241,7 +246,7 @@ fn read_attributes(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<
             values,
         });
     }
-    Ok(attributes)
+    Ok(())
 }
 
 fn read_authn(doc: &Document<'_>, statement: ElementRef<'_, '_>) -> Result<AuthnStatement, SamlError> {
