@@ -157,6 +157,16 @@ pub enum InputError {
          identity provider (field names are case-sensitive)"
     )]
     MissingSamlResponse,
+    /// A form field whose name is `SAMLResponse` with decoration (`SAMLResponse[]`,
+    /// a NUL, surrounding spaces, another letter case).
+    #[error(
+        "a form field at byte {offset} is named like SAMLResponse but not exactly (brackets, spaces, NUL or letter \
+         case): refused, since another form parser could read it as the response"
+    )]
+    DecoratedSamlResponse {
+        /// Byte offset of the field.
+        offset: usize,
+    },
     /// A form body with more than one `SAMLResponse` field.
     #[error(
         "the form body has more than one SAMLResponse field (at bytes {first} and {second}): exactly \
@@ -188,6 +198,7 @@ impl InputError {
             Self::InvalidFormEncoding { .. } => K::InvalidFormEncoding,
             Self::MissingSamlResponse => K::MissingSamlResponse,
             Self::DuplicateSamlResponse { .. } => K::DuplicateSamlResponse,
+            Self::DecoratedSamlResponse { .. } => K::DecoratedSamlResponse,
             Self::NotXml { .. } => K::NotXml,
         }
     }
@@ -291,15 +302,17 @@ fn find_saml_response(text: &[u8], base: usize) -> Result<(&[u8], usize), InputE
             Some(eq) => (&field[..eq], &field[eq + 1..], offset + eq + 1),
             None => (field, &field[field.len()..], offset + field.len()),
         };
-        let key_lead = leading_whitespace(key);
-        let key_trimmed = key[key_lead..].trim_ascii_end();
-        if key_trimmed.is_empty() && value.is_empty() {
+        if key.trim_ascii().is_empty() && value.is_empty() {
             continue; // `&&` or a trailing `&`
         }
-        if key_trimmed.is_empty() {
+        if key.trim_ascii().is_empty() {
             return Err(InputError::InvalidFormEncoding { offset, reason: "a field has no name" });
         }
-        let is_saml_response = key_equals(key_trimmed, offset + key_lead, FIELD)?;
+        let is_saml_response = match field_name(key, offset)? {
+            FieldName::SamlResponse => true,
+            FieldName::Decorated => return Err(InputError::DecoratedSamlResponse { offset }),
+            FieldName::Other => false,
+        };
         check_percent_encoding(value, value_offset)?;
         if is_saml_response {
             if let Some((_, _, first)) = found {
@@ -361,14 +374,41 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
-fn key_equals(key: &[u8], base: usize, expected: &[u8]) -> Result<bool, InputError> {
-    let mut expected = expected.iter();
-    let mut equal = true;
+/// What a form field's name is.
+enum FieldName {
+    /// Exactly `SAMLResponse`.
+    SamlResponse,
+    /// `SAMLResponse` with decoration: other letter case, whitespace or
+    /// control characters (a NUL) around or inside it, a `[...]` suffix. An
+    /// embedding application's own form parser may read such a key as the
+    /// response (PHP turns `SAMLResponse[]` into an array, some parsers
+    /// trim or stop at a NUL), so it is refused rather than ignored.
+    Decorated,
+    Other,
+}
+
+/// Longest field name compared (decoded); longer names are other fields.
+const MAX_NAME: usize = 64;
+
+fn field_name(key: &[u8], base: usize) -> Result<FieldName, InputError> {
+    let mut decoded = Vec::with_capacity(FIELD.len());
     for b in FormDecoder::new(key, base) {
         let b = b?;
-        equal &= expected.next() == Some(&b);
+        if decoded.len() < MAX_NAME {
+            decoded.push(b);
+        }
     }
-    Ok(equal && expected.next().is_none())
+    if decoded == FIELD {
+        return Ok(FieldName::SamlResponse);
+    }
+    let mut plain: Vec<u8> =
+        decoded.iter().copied().filter(|b| !b.is_ascii_whitespace() && !b.is_ascii_control()).collect();
+    if let Some(open) = plain.iter().position(|&b| b == b'[')
+        && plain.last() == Some(&b']')
+    {
+        plain.truncate(open);
+    }
+    Ok(if plain.eq_ignore_ascii_case(FIELD) { FieldName::Decorated } else { FieldName::Other })
 }
 
 fn check_percent_encoding(src: &[u8], base: usize) -> Result<(), InputError> {
@@ -504,7 +544,7 @@ mod tests {
     #[test]
     fn form_errors() {
         assert_eq!(err(b"RelayState=x").kind(), "missing_saml_response");
-        assert_eq!(err(b"samlresponse=PGEvPg%3D%3D").kind(), "missing_saml_response");
+        assert_eq!(err(b"samlresponse=PGEvPg%3D%3D").kind(), "decorated_saml_response");
         let e = err(b"SAMLResponse=PGEvPg%3D%3D&SAMLResponse=PGEvPg%3D%3D");
         assert_eq!(e, InputError::DuplicateSamlResponse { first: 0, second: 26 });
         let e = err(b"SAMLResponse=PGEvPg%3D%3D&RelayState=%zz");

@@ -54,6 +54,8 @@ kinds! {
     MissingSamlResponse = "missing_saml_response",
     /// A form body with more than one SAMLResponse field.
     DuplicateSamlResponse = "duplicate_saml_response",
+    /// A form field named like SAMLResponse but decorated.
+    DecoratedSamlResponse = "decorated_saml_response",
     /// Neither XML nor something that decodes to XML.
     NotXml = "not_xml",
 

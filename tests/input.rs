@@ -210,8 +210,41 @@ fn error_invalid_form_encoding() {
 #[test]
 fn error_missing_saml_response() {
     assert_eq!(kind(b"RelayState=abc"), "missing_saml_response");
-    assert_eq!(kind(b"samlresponse=PGEvPg%3D%3D"), "missing_saml_response");
+    assert_eq!(kind(b"samlresponse=PGEvPg%3D%3D"), "decorated_saml_response");
     assert_eq!(kind(b"SAMLRequest=PGEvPg%3D%3D&RelayState=x"), "missing_saml_response");
+}
+
+/// A key that differs from SAMLResponse only by decoration is refused, so
+/// that the embedding application's own form parser (which may trim, stop at
+/// a NUL or build arrays from `[]`) cannot pick a different value than ours.
+#[test]
+fn decorated_saml_response_keys_are_refused() {
+    let value = form_encode(&b64(XML));
+    for key in [
+        "SAMLResponse[]",
+        "SAMLResponse[0]",
+        "SAMLResponse%00",
+        "SAMLResponse%20",
+        "SAMLResponse+",
+        "%20SAMLResponse",
+        "SAML%00Response",
+        "SAMLRESPONSE",
+        "SAMLResponse%0A",
+    ] {
+        // Alone, and beside a genuine field in either order.
+        for body in [
+            format!("{key}={value}"),
+            format!("SAMLResponse={value}&{key}={value}"),
+            format!("{key}={value}&SAMLResponse={value}"),
+        ] {
+            assert_eq!(kind(body.as_bytes()), "decorated_saml_response", "{body}");
+        }
+    }
+    // Names that merely start alike are other fields.
+    for key in ["SAMLResponseX", "SAMLRequest", "RelayState"] {
+        let body = format!("SAMLResponse={value}&{key}=x");
+        assert!(samlguard::input::decode(body.as_bytes(), &InputLimits::default()).is_ok(), "{body}");
+    }
 }
 
 #[test]
