@@ -675,3 +675,24 @@ fn bench_refuses_what_does_not_validate() {
     args[0] = "bench".into();
     rejected(args, 2, "usage_error");
 }
+
+#[test]
+fn metadata_signer_requires_the_metadata_signature() {
+    let with_signer = |metadata: &str| {
+        let mut args = strings(&["verify", "--profile", "clientvpn", "--idp-metadata"]);
+        args.push(fixture(metadata));
+        args.push("--metadata-signer".into());
+        args.push(fixture("keys/metadata-signer.crt"));
+        args.extend(strings(&["--now", NOW, "--in-response-to", VPN_REQUEST]));
+        args.push(fixture("responses/clientvpn.xml"));
+        args
+    };
+    accepted(with_signer("metadata/entra.xml"), None);
+    rejected(with_signer("metadata/entra-tampered.xml"), 2, "metadata_signature");
+    rejected(with_signer("metadata/entra-unsigned.xml"), 2, "metadata_not_signed");
+    // Not signed by this signer: the IdP's own key is not the metadata signer.
+    let mut wrong = with_signer("metadata/entra.xml");
+    let signer = wrong.iter().position(|a| a == "--metadata-signer").unwrap() + 1;
+    wrong[signer] = fixture("keys/idp.crt");
+    rejected(wrong, 2, "metadata_signature");
+}

@@ -70,6 +70,10 @@ pub(crate) struct PolicyArgs {
     /// Accept SHA-1 signatures and digests (legacy IdPs only).
     #[arg(long)]
     allow_sha1: bool,
+    /// Require the metadata's own signature, by this certificate (PEM)
+    /// obtained out of band.
+    #[arg(long, value_name = "PEMFILE")]
+    metadata_signer: Option<PathBuf>,
 }
 
 /// A policy for the profile chosen on the command line.
@@ -220,12 +224,20 @@ fn configure<P: Profile>(mut policy: Policy<P>, args: &PolicyArgs, replay: bool)
 /// The entity ID is --idp-entity-id, else the metadata's entityID (several
 /// metadata files must then agree).
 fn load_trust(args: &PolicyArgs) -> Result<IdpTrust, Failure> {
-    let options = match &args.idp_entity_id {
+    let mut options = match &args.idp_entity_id {
         // Also selects this entity in an aggregate (EntitiesDescriptor), and
         // refuses metadata of another entity.
         Some(id) => MetadataOptions::default().with_entity_id(id.clone()),
         None => MetadataOptions::default(),
     };
+    if let Some(path) = &args.metadata_signer {
+        if args.idp_metadata.is_empty() {
+            return Err(Failure::usage("--metadata-signer needs --idp-metadata (the metadata it signed)"));
+        }
+        let signer = PublicKey::from_pem(&read_config(path)?)
+            .map_err(|e| Failure::config(path, &Error::from(samlguard::trust::ConfigError::from(e))))?;
+        options = options.with_signing_keys(signer);
+    }
     let mut entity_id = args.idp_entity_id.clone();
     let mut keys: Vec<PublicKey> = Vec::new();
     let mut add = |new: &[PublicKey]| {
