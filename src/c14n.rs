@@ -622,7 +622,7 @@ fn write_escaped<O: Output>(sink: &mut O, bytes: &[u8], attribute: bool) {
     let mut run_start = 0;
     let mut block_start = 0;
     for block in bytes.chunks(32) {
-        if crate::xml::block_has(block, special) {
+        if crate::bytes::block_has(block, special) {
             for (j, &b) in block.iter().enumerate() {
                 let escaped: &[u8] = match b {
                     b'&' => b"&amp;",

@@ -666,7 +666,7 @@ fn certificate_hint(text: &str, keys: &[PublicKey]) -> Result<Hint, SignatureErr
 /// when there is none, as in Entra's certificates and signature values).
 fn compact_base64(text: &str) -> std::borrow::Cow<'_, [u8]> {
     let is_space = |b: u8| (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
-    if !crate::xml::any_byte(text.as_bytes(), is_space) {
+    if !crate::bytes::any_byte(text.as_bytes(), is_space) {
         return std::borrow::Cow::Borrowed(text.as_bytes());
     }
     std::borrow::Cow::Owned(text.bytes().filter(|&b| !is_space(b)).collect())
