@@ -26,7 +26,7 @@
 use base64::Engine;
 use ring::signature as sig;
 
-use crate::c14n::{self, DigestSink, Options};
+use crate::c14n::{self, Options};
 use crate::xml::{Document, ElementRef, NodeId, NodeKind, is_ncname};
 
 /// The XML-DSig namespace.
@@ -447,7 +447,7 @@ pub fn verify(
 
 /// Verifies `inner` (the Signature of an element inside the one `outer`
 /// signs: the Assertion's, inside the Response) and `outer`, with one
-/// canonicalization pass over the shared bytes when [`c14n::digest_nested`]
+/// canonicalization pass over the shared bytes when [`c14n::canonicalize_nested`]
 /// allows it. Results and errors are exactly those of calling [`verify`] on
 /// `inner`, then on `outer`: the error, if any, names which one failed first.
 pub(crate) fn verify_nested(
@@ -465,17 +465,20 @@ pub(crate) fn verify_nested(
             return Err((Nesting::Outer, e));
         }
     };
-    let shared = c14n::digest_nested(
+    let mut outer_sink = DigestSink::new(outer_pending.digest.ring());
+    let mut inner_sink = DigestSink::new(inner_pending.digest.ring());
+    let shared = c14n::canonicalize_nested(
         doc,
         outer_pending.shape.parent,
         &outer_pending.reference_options(),
-        outer_pending.digest.ring(),
+        &mut outer_sink,
         inner_pending.shape.parent,
         &inner_pending.reference_options(),
-        inner_pending.digest.ring(),
+        &mut inner_sink,
     );
     match shared {
-        Ok((outer_digest, Some(inner_digest))) => {
+        Ok(true) => {
+            let (outer_digest, inner_digest) = (outer_sink.finish(), inner_sink.finish());
             let inner = inner_pending.finish(inner_digest.as_ref()).map_err(|e| (Nesting::Inner, e))?;
             let outer = outer_pending.finish(outer_digest.as_ref()).map_err(|e| (Nesting::Outer, e))?;
             Ok((inner, outer))
@@ -584,6 +587,27 @@ impl<'d> Pending<'d> {
             algorithm: self.algorithm,
             key_index: self.key_index,
         })
+    }
+}
+
+/// A ring digest fed by canonicalization (which stages its writes, so the
+/// updates are few and long).
+struct DigestSink(ring::digest::Context);
+
+impl DigestSink {
+    fn new(algorithm: &'static ring::digest::Algorithm) -> Self {
+        Self(ring::digest::Context::new(algorithm))
+    }
+
+    fn finish(self) -> ring::digest::Digest {
+        self.0.finish()
+    }
+}
+
+impl c14n::Sink for DigestSink {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
 }
 
