@@ -37,7 +37,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Input(e) => e.kind(),
-            Self::Xml(e) => e.kind(),
+            Self::Xml(e) => e.kind().as_str(),
             Self::Signature { source, .. } => source.kind(),
             Self::Policy(e) => e.kind(),
             Self::Config(e) => e.kind(),

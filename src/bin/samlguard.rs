@@ -322,7 +322,7 @@ impl From<input::InputError> for Failure {
 
 impl From<c14n::C14nError> for Failure {
     fn from(e: c14n::C14nError) -> Self {
-        Self::rejected(e.kind(), e.to_string())
+        Self::rejected(e.kind().as_str(), e.to_string())
     }
 }
 
@@ -338,7 +338,7 @@ fn xml_failure(e: &xml::XmlError, decoded: bool) -> Failure {
     if decoded {
         message.push_str(" (position in the base64-decoded XML)");
     }
-    Failure { position: format!(" at {position}"), ..Failure::rejected(e.kind(), message) }
+    Failure { position: format!(" at {position}"), ..Failure::rejected(e.kind().as_str(), message) }
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,7 @@
 //! Why a canonical form could not be produced.
 
+use crate::ErrorKind;
+
 /// Why a canonical form could not be produced. There is never an "empty"
 /// canonical form standing in for a failure (CVE-2025-66475).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,13 +22,13 @@ pub enum C14nError {
 }
 
 impl C14nError {
-    /// Stable snake_case name of the error kind.
-    pub fn kind(&self) -> &'static str {
+    /// What was wrong, as a stable, matchable kind.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::NotAnElement => "c14n_not_an_element",
-            Self::OmitOutsideSubtree => "c14n_omit_outside_subtree",
-            Self::InvalidPrefix(_) => "c14n_invalid_prefix",
-            Self::RelativeNamespace(_) => "c14n_relative_namespace",
+            Self::NotAnElement => ErrorKind::C14nNotAnElement,
+            Self::OmitOutsideSubtree => ErrorKind::C14nOmitOutsideSubtree,
+            Self::InvalidPrefix(_) => ErrorKind::C14nInvalidPrefix,
+            Self::RelativeNamespace(_) => ErrorKind::C14nRelativeNamespace,
         }
     }
 }

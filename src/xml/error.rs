@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::ErrorKind;
+
 /// A line and column (both 1-based, column counted in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextPosition {
@@ -78,36 +80,40 @@ pub enum XmlErrorKind {
 }
 
 impl XmlErrorKind {
-    /// Stable snake_case name of this kind.
+    /// Stable snake_case name of this kind: its [`ErrorKind`]'s.
     pub fn as_str(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    fn kind(&self) -> ErrorKind {
         match self {
-            Self::InputTooLarge => "input_too_large",
-            Self::Encoding => "encoding",
-            Self::InvalidCharacter => "invalid_character",
-            Self::DoctypeNotAllowed => "doctype_not_allowed",
-            Self::UnknownEntity => "unknown_entity",
-            Self::InvalidCharacterReference => "invalid_character_reference",
-            Self::XmlDeclaration => "xml_declaration",
-            Self::NoRootElement => "no_root_element",
-            Self::MultipleRootElements => "multiple_root_elements",
-            Self::TextOutsideRoot => "text_outside_root",
-            Self::UnclosedElement => "unclosed_element",
-            Self::MismatchedTag => "mismatched_tag",
-            Self::DuplicateAttribute => "duplicate_attribute",
-            Self::UnboundPrefix => "unbound_prefix",
-            Self::EmptyPrefixBinding => "empty_prefix_binding",
-            Self::RelativeNamespaceUri => "relative_namespace_uri",
-            Self::ReservedNamespace => "reserved_namespace",
-            Self::LessThanInAttribute => "less_than_in_attribute",
-            Self::CdataEndInText => "cdata_end_in_text",
-            Self::InvalidName => "invalid_name",
-            Self::Syntax(_) => "xml_syntax",
-            Self::DepthLimit => "depth_limit",
-            Self::NodeLimit => "node_limit",
-            Self::AttributeLimit => "attribute_limit",
-            Self::AttributeValueLimit => "attribute_value_limit",
-            Self::NamespaceLimit => "namespace_limit",
-            Self::DuplicateId => "duplicate_id",
+            Self::InputTooLarge => ErrorKind::DocumentTooLarge,
+            Self::Encoding => ErrorKind::Encoding,
+            Self::InvalidCharacter => ErrorKind::InvalidCharacter,
+            Self::DoctypeNotAllowed => ErrorKind::DoctypeNotAllowed,
+            Self::UnknownEntity => ErrorKind::UnknownEntity,
+            Self::InvalidCharacterReference => ErrorKind::InvalidCharacterReference,
+            Self::XmlDeclaration => ErrorKind::XmlDeclaration,
+            Self::NoRootElement => ErrorKind::NoRootElement,
+            Self::MultipleRootElements => ErrorKind::MultipleRootElements,
+            Self::TextOutsideRoot => ErrorKind::TextOutsideRoot,
+            Self::UnclosedElement => ErrorKind::UnclosedElement,
+            Self::MismatchedTag => ErrorKind::MismatchedTag,
+            Self::DuplicateAttribute => ErrorKind::DuplicateXmlAttribute,
+            Self::UnboundPrefix => ErrorKind::UnboundPrefix,
+            Self::EmptyPrefixBinding => ErrorKind::EmptyPrefixBinding,
+            Self::RelativeNamespaceUri => ErrorKind::RelativeNamespaceUri,
+            Self::ReservedNamespace => ErrorKind::ReservedNamespace,
+            Self::LessThanInAttribute => ErrorKind::LessThanInAttribute,
+            Self::CdataEndInText => ErrorKind::CdataEndInText,
+            Self::InvalidName => ErrorKind::InvalidName,
+            Self::Syntax(_) => ErrorKind::XmlSyntax,
+            Self::DepthLimit => ErrorKind::DepthLimit,
+            Self::NodeLimit => ErrorKind::NodeLimit,
+            Self::AttributeLimit => ErrorKind::AttributeLimit,
+            Self::AttributeValueLimit => ErrorKind::AttributeValueLimit,
+            Self::NamespaceLimit => ErrorKind::NamespaceLimit,
+            Self::DuplicateId => ErrorKind::DuplicateId,
         }
     }
 
@@ -158,9 +164,9 @@ impl XmlError {
         &self.kind
     }
 
-    /// Stable snake_case name of the error kind.
-    pub fn kind(&self) -> &'static str {
-        self.kind.as_str()
+    /// What was wrong, as a stable, matchable kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind.kind()
     }
 
     /// What was wrong, in words, without the position.

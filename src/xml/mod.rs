@@ -115,7 +115,7 @@ mod tests {
         let err = parse_with_limits(b"<a><b><c><d/></c></b></a>", &limits).unwrap_err();
         assert_eq!(err.kind(), "depth_limit");
         let limits = Limits { max_input_bytes: 4, ..Limits::default() };
-        assert_eq!(parse_with_limits(b"<abc/>", &limits).unwrap_err().kind(), "input_too_large");
+        assert_eq!(parse_with_limits(b"<abc/>", &limits).unwrap_err().kind(), "document_too_large");
         let limits = Limits { max_nodes: 3, ..Limits::default() };
         assert_eq!(parse_with_limits(b"<a><b/><c/></a>", &limits).unwrap_err().kind(), "node_limit");
         let limits = Limits { max_attributes_per_element: 2, ..Limits::default() };
