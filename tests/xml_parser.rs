@@ -161,14 +161,14 @@ fn end_tag_without_start_tag() {
 
 #[test]
 fn duplicate_attribute_by_name() {
-    rejects(b"<r>\n <a b='1'\n    b='2'/>\n</r>", "duplicate_attribute", 3, 5);
+    rejects(b"<r>\n <a b='1'\n    b='2'/>\n</r>", "duplicate_xml_attribute", 3, 5);
 }
 
 #[test]
 fn duplicate_attribute_by_expanded_name() {
     rejects(
         b"<r xmlns:x='urn:u' xmlns:y='urn:u'>\n <a x:b='1' y:b='2'/>\n</r>",
-        "duplicate_attribute",
+        "duplicate_xml_attribute",
         2,
         13,
     );
@@ -176,8 +176,8 @@ fn duplicate_attribute_by_expanded_name() {
 
 #[test]
 fn duplicate_namespace_declaration() {
-    rejects(b"<r>\n <a xmlns:p='urn:a' xmlns:p='urn:b'/>\n</r>", "duplicate_attribute", 2, 21);
-    rejects(b"<r>\n <a xmlns='urn:a' xmlns='urn:a'/>\n</r>", "duplicate_attribute", 2, 19);
+    rejects(b"<r>\n <a xmlns:p='urn:a' xmlns:p='urn:b'/>\n</r>", "duplicate_xml_attribute", 2, 21);
+    rejects(b"<r>\n <a xmlns='urn:a' xmlns='urn:a'/>\n</r>", "duplicate_xml_attribute", 2, 19);
 }
 
 // --- Namespaces ---------------------------------------------------------------
@@ -416,8 +416,8 @@ fn double_hyphen_in_comment() {
 // --- Limits ---------------------------------------------------------------------
 
 #[test]
-fn input_too_large() {
-    rejects_with(b"<abc/>", &limits(|l| l.max_input_bytes = 5), "input_too_large", 1, 1);
+fn document_too_large() {
+    rejects_with(b"<abc/>", &limits(|l| l.max_input_bytes = 5), "document_too_large", 1, 1);
     assert!(xml::parse_with_limits(b"<abc/>", &limits(|l| l.max_input_bytes = 6)).is_ok());
 }
 

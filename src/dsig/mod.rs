@@ -51,21 +51,21 @@ pub(crate) use values::decode_base64;
 pub(crate) use verify::{Nesting, verify_nested};
 pub use verify::{ParsedSignature, VerifiedSignature, verify};
 
-use crate::crypto::DigestAlgorithm;
+use crate::crypto::{Digest, DigestAlgorithm, DigestValue};
 
 /// The XML-DSig namespace.
 pub const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 
-/// Streams canonical bytes into a digest through a small staging buffer, so
-/// that the many short writes of canonicalization become few updates.
-struct DigestSink(crate::c14n::DigestSink);
+/// A digest fed by canonicalization (which stages its writes, so the
+/// updates are few and long).
+struct DigestSink(Digest);
 
 impl DigestSink {
     fn new(algorithm: DigestAlgorithm) -> Self {
-        Self(crate::c14n::DigestSink::new(algorithm.ring()))
+        Self(Digest::new(algorithm))
     }
 
-    fn finish(self) -> ring::digest::Digest {
+    fn finish(self) -> DigestValue {
         self.0.finish()
     }
 }
@@ -73,6 +73,6 @@ impl DigestSink {
 impl crate::c14n::Sink for DigestSink {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
+        self.0.update(bytes);
     }
 }

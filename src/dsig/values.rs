@@ -24,7 +24,7 @@ pub(crate) fn crypto_text<'d>(
 /// when there is none, as in Entra's certificates and signature values).
 pub(crate) fn compact_base64(text: &str) -> Cow<'_, [u8]> {
     let is_space = |b: u8| (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
-    if !crate::xml::any_byte(text.as_bytes(), is_space) {
+    if !crate::bytes::any_byte(text.as_bytes(), is_space) {
         return Cow::Borrowed(text.as_bytes());
     }
     Cow::Owned(text.bytes().filter(|&b| !is_space(b)).collect())

@@ -230,7 +230,7 @@ pub fn verify<'d>(
 /// Verifies `inner` (the Signature of an element inside the one `outer`
 /// signs: the Assertion's, inside the Response) and `outer`, with one
 /// canonicalization pass over the shared bytes when
-/// [`c14n::digest_nested`] allows it. Results and errors are exactly those of
+/// [`c14n::canonicalize_nested`] allows it. Results and errors are exactly those of
 /// calling [`verify`] on `inner`, then on `outer`: the error, if any, names
 /// which one failed first.
 pub(crate) fn verify_nested<'d>(
@@ -249,17 +249,20 @@ pub(crate) fn verify_nested<'d>(
         }
     };
     let (outer_parsed, inner_parsed) = (&outer_pending.parsed, &inner_pending.parsed);
-    let shared = c14n::digest_nested(
+    let mut outer_sink = DigestSink::new(outer_parsed.digest);
+    let mut inner_sink = DigestSink::new(inner_parsed.digest);
+    let shared = c14n::canonicalize_nested(
         doc,
         outer_parsed.shape.parent,
         &outer_parsed.reference_options(),
-        outer_parsed.digest.ring(),
+        &mut outer_sink,
         inner_parsed.shape.parent,
         &inner_parsed.reference_options(),
-        inner_parsed.digest.ring(),
+        &mut inner_sink,
     );
     match shared {
-        Ok((outer_digest, Some(inner_digest))) => {
+        Ok(true) => {
+            let (outer_digest, inner_digest) = (outer_sink.finish(), inner_sink.finish());
             let inner = inner_pending.finish(inner_digest.as_ref()).map_err(|e| (Nesting::Inner, e))?;
             let outer = outer_pending.finish(outer_digest.as_ref()).map_err(|e| (Nesting::Outer, e))?;
             Ok((inner, outer))

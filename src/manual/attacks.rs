@@ -62,7 +62,7 @@
 //!
 //! A Client VPN response is signed twice, and the Assertion's canonical bytes
 //! are part of the Response's. `dsig` computes both digests in one walk
-//! (`c14n::digest_nested`): the Response is canonicalized as usual, and the
+//! (`c14n::canonicalize_nested`, one walk feeding two sinks): the Response is canonicalized as usual, and the
 //! Assertion digest is fed from the same bytes, paused over the Assertion's own
 //! Signature. This is only sound when the Assertion's bytes inside the Response
 //! equal its bytes canonicalized alone, which exclusive c14n guarantees except
@@ -72,11 +72,13 @@
 //! settings) the shared digest is dropped and the Assertion is canonicalized
 //! alone. A digest is therefore always the standalone one. Errors are reported
 //! exactly as two separate verifications would (Assertion first).
-//! `tests/c14n_props.rs` compares the shared digest with two separate
-//! canonicalizations on every outer/inner element pair of 256 generated
-//! namespace-heavy documents (963 shared, 1,590 refused for a namespace
-//! difference; removing the check makes it fail), and the `c14n` fuzz target
-//! checks the same on every input.
+//! `tests/c14n_props.rs` (with `--features fuzzing`, which makes the function
+//! public) compares the shared form with two separate canonicalizations on
+//! every outer/inner element pair of 256 generated namespace-heavy documents
+//! (963 shared, 1,590 refused for a namespace difference; removing the check
+//! makes it fail), unit tests in `src/c14n/nested.rs` check both outcomes on
+//! every `cargo test`, and the `c14n` fuzz target checks the digests on every
+//! input.
 //!
 //! # What samlguard deliberately does not do
 //!

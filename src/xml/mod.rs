@@ -1,0 +1,132 @@
+//! Strict XML 1.0 + Namespaces parser producing an immutable arena [`Document`].
+//!
+//! The input is parsed exactly once (the manual's one-parse invariant), in one forward
+//! pass: `memchr` finds the next `<` or `&`, quick-xml's quote-aware element
+//! parser finds where a tag ends, and comments, CDATA sections and processing
+//! instructions end at their exact terminators (the boundaries quick-xml's
+//! reader draws, without its per-event UTF-8 re-validation: the whole input
+//! is validated once). Everything that decides what the document *means* —
+//! attribute syntax, entity and character references, namespace binding, name
+//! syntax, well-formedness — is checked here, because quick-xml is lenient on
+//! several of these and parser differentials are where SAML bypasses live.
+//!
+//! What is refused: any DOCTYPE; entity references other than the five
+//! predefined ones; encodings other than UTF-8; more than one root or text
+//! outside it; unclosed or mismatched tags; duplicate attributes by expanded
+//! name; unbound prefixes; `xmlns:p=""`; namespace names that are not absolute
+//! URIs (canonicalization cannot handle relative ones, CVE-2025-66475);
+//! rebinding `xml`/`xmlns`; characters XML 1.0 does not allow; `<` in attribute
+//! values; `]]>` in text; duplicate values of attributes named `ID`; and
+//! anything over [`Limits`].
+//!
+//! ```
+//! use samlguard::xml::{self, NodeKind};
+//!
+//! let doc = xml::parse(br#"<a:root xmlns:a="urn:a" ID="x">hi &amp; <!--c-->bye</a:root>"#)?;
+//! let root = doc.root();
+//! assert_eq!(doc.element(root).unwrap().local_name(), "root");
+//! assert_eq!(doc.element(root).unwrap().namespace(), "urn:a");
+//! assert_eq!(doc.element_by_id("x"), Some(root));
+//! assert_eq!(doc.text_content(root).unwrap(), "hi & bye");
+//! # Ok::<(), samlguard::xml::XmlError>(())
+//! ```
+
+mod document;
+mod error;
+mod lexer;
+mod names;
+mod namespaces;
+mod parser;
+
+pub use document::{
+    Attribute, AttributeRef, Children, Document, Element, ElementRef, NamespaceDecl, Node, NodeId, NodeKind,
+};
+pub use error::{TextPosition, XmlError, XmlErrorKind};
+pub use names::is_ncname;
+pub(crate) use names::{is_absolute_uri, same_name};
+pub(crate) use namespaces::Bindings;
+
+use lexer::decode;
+use parser::Parser;
+
+/// The namespace bound to the `xml` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace bound to the `xmlns` prefix.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Upper bounds on what a single parse may consume. Every excess is a typed
+/// [`XmlError`], never a panic or an unbounded allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Maximum input size in bytes (including a BOM).
+    pub max_input_bytes: usize,
+    /// Maximum element nesting depth (the root is depth 1).
+    pub max_depth: usize,
+    /// Maximum number of nodes (elements, text runs, comments, PIs).
+    pub max_nodes: usize,
+    /// Maximum number of attributes on one element, namespace declarations included.
+    pub max_attributes_per_element: usize,
+    /// Maximum length in bytes of one attribute value as written.
+    pub max_attribute_value_bytes: usize,
+    /// Maximum number of namespace declarations in the whole document.
+    pub max_namespace_declarations: usize,
+}
+
+impl Default for Limits {
+    /// Generous for any real SAML response or IdP metadata, small enough that
+    /// the worst case stays cheap.
+    fn default() -> Self {
+        Self {
+            max_input_bytes: 1024 * 1024,
+            max_depth: 256,
+            max_nodes: 100_000,
+            max_attributes_per_element: 128,
+            max_attribute_value_bytes: 64 * 1024,
+            max_namespace_declarations: 4096,
+        }
+    }
+}
+
+/// Parses `input` with the default [`Limits`].
+pub fn parse(input: &[u8]) -> Result<Document<'_>, XmlError> {
+    parse_with_limits(input, &Limits::default())
+}
+
+/// Parses `input` under `limits`.
+pub fn parse_with_limits<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, XmlError> {
+    if input.len() > limits.max_input_bytes {
+        return Err(XmlError {
+            kind: XmlErrorKind::InputTooLarge,
+            position: TextPosition { line: 1, column: 1 },
+        });
+    }
+    let text = decode(input)?;
+    Parser::new(text, limits).run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_typed_errors() {
+        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let err = parse_with_limits(b"<a><b><c><d/></c></b></a>", &limits).unwrap_err();
+        assert_eq!(err.kind(), "depth_limit");
+        let limits = Limits { max_input_bytes: 4, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<abc/>", &limits).unwrap_err().kind(), "document_too_large");
+        let limits = Limits { max_nodes: 3, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<a><b/><c/></a>", &limits).unwrap_err().kind(), "node_limit");
+        let limits = Limits { max_attributes_per_element: 2, ..Limits::default() };
+        assert_eq!(
+            parse_with_limits(b"<a b='1' c='2' d='3'/>", &limits).unwrap_err().kind(),
+            "attribute_limit"
+        );
+        let limits = Limits { max_attribute_value_bytes: 2, ..Limits::default() };
+        assert_eq!(parse_with_limits(b"<a b='123'/>", &limits).unwrap_err().kind(), "attribute_value_limit");
+        let limits = Limits { max_namespace_declarations: 2, ..Limits::default() };
+        let input = b"<a xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c'/>";
+        assert_eq!(parse_with_limits(input, &limits).unwrap_err().kind(), "namespace_limit");
+    }
+}

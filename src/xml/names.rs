@@ -1,0 +1,165 @@
+//! XML names and QNames, namespace names (absolute URIs) and the predefined
+//! entity and character references.
+
+use super::error::XmlErrorKind;
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Classes of ASCII bytes in names: 0 not a name character, 1 a name
+/// character, 2 also a name start character.
+const ASCII_NAME_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            2
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// An XML name without colons.
+pub fn is_ncname(s: &str) -> bool {
+    // ASCII fast path: nearly every name in SAML is plain ASCII.
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        return bytes.first().is_some_and(|&b| ASCII_NAME_CLASS[usize::from(b)] == 2)
+            && bytes.iter().all(|&b| ASCII_NAME_CLASS[usize::from(b)] != 0);
+    }
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// Position of the first XML whitespace byte.
+pub(super) fn find_whitespace(s: &str) -> Option<usize> {
+    s.bytes().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Splits a QName into (prefix, local); `None` when it is not `NCName` or `NCName:NCName`.
+pub(super) fn split_qname(name: &str) -> Option<(&str, &str)> {
+    // ASCII fast path in one pass (element and attribute names of every tag).
+    let mut colon = None;
+    let mut at_start = true;
+    for (i, &b) in name.as_bytes().iter().enumerate() {
+        if b >= 0x80 {
+            return split_qname_unicode(name);
+        }
+        if b == b':' {
+            if at_start || colon.is_some() {
+                return None;
+            }
+            colon = Some(i);
+            at_start = true;
+            continue;
+        }
+        let class = ASCII_NAME_CLASS[usize::from(b)];
+        if class == 0 || (at_start && class != 2) {
+            return None;
+        }
+        at_start = false;
+    }
+    if at_start {
+        return None;
+    }
+    match colon {
+        None => Some(("", name)),
+        Some(i) => Some((&name[..i], &name[i + 1..])),
+    }
+}
+
+fn split_qname_unicode(name: &str) -> Option<(&str, &str)> {
+    match name.split_once(':') {
+        None => is_ncname(name).then_some(("", name)),
+        Some((prefix, local)) => (is_ncname(prefix) && is_ncname(local)).then_some((prefix, local)),
+    }
+}
+
+/// An absolute URI: a scheme, then only characters a URI may contain.
+/// libxml2's canonicalizer refuses anything else, so we refuse it at parse time
+/// rather than produce a canonical form nobody else can reproduce. `&` is
+/// refused too: libxml2 writes it unescaped in canonical namespace
+/// declarations where the C14N recommendation escapes it, so the two disagree.
+pub(crate) fn is_absolute_uri(uri: &str) -> bool {
+    /// Bytes a URI may contain: ASCII letters, digits and this punctuation.
+    const URI_BYTE: [bool; 256] = {
+        let mut table = [false; 256];
+        let punctuation = b"-._~:/?#[]@!$'()*+,;=%";
+        let mut i = 0;
+        while i < punctuation.len() {
+            table[punctuation[i] as usize] = true;
+            i += 1;
+        }
+        let mut b = 0;
+        while b < 128 {
+            if (b as u8).is_ascii_alphanumeric() {
+                table[b] = true;
+            }
+            b += 1;
+        }
+        table
+    };
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return false;
+    };
+    let mut sc = scheme.chars();
+    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && rest.bytes().all(|b| URI_BYTE[usize::from(b)])
+}
+
+/// Resolves the reference body between `&` and `;`.
+pub(super) fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => {
+            let Some(number) = name.strip_prefix('#') else {
+                return Err(XmlErrorKind::UnknownEntity);
+            };
+            let (digits, radix) = match number.strip_prefix('x') {
+                Some(hex) => (hex, 16),
+                None => (number, 10),
+            };
+            if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+                return Err(XmlErrorKind::InvalidCharacterReference);
+            }
+            u32::from_str_radix(digits, radix)
+                .ok()
+                .and_then(char::from_u32)
+                .filter(|&c| is_xml_char(c))
+                .ok_or(XmlErrorKind::InvalidCharacterReference)
+        }
+    }
+}
+
+/// Equality of two short names without a call into `memcmp` (names and
+/// prefixes are compared for every element; they are a few bytes long).
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
