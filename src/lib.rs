@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 pub mod c14n;
+pub mod crypto;
 pub mod dsig;
 mod error;
 pub mod input;
@@ -37,6 +38,8 @@ pub mod replay;
 pub mod saml;
 mod text;
 pub mod xml;
+#[cfg(feature = "xmlenc")]
+pub mod xmlenc;
 
 pub use error::Error;
 pub use kind::{ErrorKind, UnknownKind};
