@@ -346,18 +346,32 @@ mod tests {
     fn hints_order_the_attempts_and_every_key_stays() {
         let current =
             DecryptionKey::from_pem(&key("sp.key")).unwrap().with_certificate_pem(&key("sp.crt")).unwrap();
-        let next = DecryptionKey::from_pem(&key("sp-next.key")).unwrap().with_name("next");
+        let next = DecryptionKey::from_pem(&key("sp-next.key"))
+            .unwrap()
+            .with_certificate_pem(&key("sp-next.crt"))
+            .unwrap()
+            .with_name("next");
         let keys = DecryptionKeys::new([current, next]).unwrap();
-        let order = |hint: &KeyHint| keys.attempt_order(hint).map(|k| k.bits()).count();
         let names = |hint: &KeyHint| {
             keys.attempt_order(hint).map(|k| k.name().unwrap_or("current").to_owned()).collect::<Vec<_>>()
         };
-        assert_eq!(order(&KeyHint::default()), 2);
+        let next_cert = keys.keys()[1].certificate.as_ref().unwrap();
         assert_eq!(names(&KeyHint::default()), ["current", "next"]);
-        let by_name = KeyHint { names: vec!["next".into()], ..KeyHint::default() };
-        assert_eq!(names(&by_name), ["next", "current"]);
-        let serial = keys.keys()[0].certificate.as_ref().unwrap().serial.clone();
-        let by_serial = KeyHint { serials: vec![serial], ..KeyHint::default() };
-        assert_eq!(names(&by_serial), ["current", "next"]);
+        for hint in [
+            KeyHint { names: vec!["next".into()], ..KeyHint::default() },
+            KeyHint { certificates: vec![next_cert.base64.clone().into_bytes()], ..KeyHint::default() },
+            KeyHint { serials: vec![next_cert.serial.clone()], ..KeyHint::default() },
+            KeyHint {
+                subject_key_ids: vec![next_cert.subject_key_id.clone().unwrap()],
+                ..KeyHint::default()
+            },
+        ] {
+            assert_eq!(names(&hint), ["next", "current"], "{hint:?}");
+        }
+        let unknown =
+            KeyHint { names: vec!["retired".into()], serials: vec!["1".into()], ..KeyHint::default() };
+        assert_eq!(names(&unknown), ["current", "next"]);
+        // generate-xmlenc.sh writes serial 2002 in hex; X509SerialNumber is decimal.
+        assert_eq!(next_cert.serial, "8194");
     }
 }

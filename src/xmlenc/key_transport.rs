@@ -164,6 +164,8 @@ pub(crate) fn unwrap(
         .map_err(|_| XmlEncError::DecryptionFailed)?;
     let mut found = 0u8;
     for key in keys.attempt_order(hint) {
+        #[cfg(test)]
+        PRIVATE_KEY_OPERATIONS.with(|n| n.set(n.get() + 1));
         let result = oaep_decrypt(key.private_key(), oaep, ciphertext);
         let unwrapped = ct::mask(result.is_ok());
         let candidate = Zeroizing::new(result.unwrap_or_else(|_| vec![0u8; key_len]));
@@ -172,6 +174,12 @@ pub(crate) fn unwrap(
         found |= ok;
     }
     Ok((content_key, found))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// RSA private-key operations run on this thread, for the tests.
+    pub(crate) static PRIVATE_KEY_OPERATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn oaep_decrypt(key: &rsa::PrivateKey, oaep: &Oaep, ciphertext: &[u8]) -> rsa::Result<Vec<u8>> {

@@ -276,3 +276,85 @@ fn scope(doc: &Document<'_>, node: NodeId) -> Vec<(String, String)> {
     bindings.sort();
     bindings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::decryption::DecryptionKey;
+
+    fn testdata(rel: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/testdata/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn keys(names: &[&str]) -> DecryptionKeys {
+        DecryptionKeys::new(
+            names.iter().map(|n| DecryptionKey::from_pem(&testdata(&format!("keys/{n}.key"))).unwrap()),
+        )
+        .unwrap()
+    }
+
+    /// The result and the number of RSA private-key operations it took.
+    fn run(
+        fixture: &str,
+        edit: impl Fn(String) -> String,
+        keys: &DecryptionKeys,
+        options: &DecryptionOptions,
+    ) -> (Result<Decrypted, XmlEncError>, usize) {
+        let text = edit(String::from_utf8(testdata(&format!("xmlenc/{fixture}.xml"))).unwrap());
+        let doc = crate::xml::parse(text.as_bytes()).unwrap();
+        let node =
+            doc.child_elements(doc.root()).find(|e| e.local_name() == "EncryptedAssertion").unwrap().id();
+        key_transport::PRIVATE_KEY_OPERATIONS.with(|n| n.set(0));
+        let result = decrypt_assertion(&doc, node, keys, options);
+        (result, key_transport::PRIVATE_KEY_OPERATIONS.with(std::cell::Cell::get))
+    }
+
+    #[test]
+    fn every_key_is_used_once_whatever_the_outcome() {
+        let same = |t: String| t;
+        let options = DecryptionOptions::default();
+        for (fixture, names, ok) in [
+            ("entra-aes256-cbc", &["sp", "sp-next", "attacker"][..], true), // the first key unwraps
+            ("rotation-next", &["sp", "sp-next", "attacker"], true),        // the second one does
+            ("rotation-next", &["attacker", "sp", "sp-next"], true),        // the last one does
+            ("inline-aes256-gcm", &["attacker", "sp-next", "idp"], false),  // none does
+        ] {
+            let (result, operations) = run(fixture, same, &keys(names), &options);
+            assert_eq!((result.is_ok(), operations), (ok, 3), "{fixture} {names:?}");
+        }
+    }
+
+    #[test]
+    fn structural_refusals_come_before_any_private_key_operation() {
+        let keys = keys(&["sp", "sp-next"]);
+        let options = DecryptionOptions::default();
+        let cases: [(&str, fn(String) -> String, XmlEncError); 4] = [
+            ("rsa-1_5", |t| t, XmlEncError::RsaV15KeyTransport),
+            (
+                "entra-aes256-cbc",
+                |t| t.replace("xmlenc#aes256-cbc", "xmlenc#tripledes-cbc"),
+                XmlEncError::UnsupportedAlgorithm {
+                    role: "content encryption",
+                    uri: "http://www.w3.org/2001/04/xmlenc#tripledes-cbc".into(),
+                },
+            ),
+            (
+                "sibling-retrieval-method",
+                |t| t.replace("URI=\"#_k1\"", "URI=\"https://idp.example/k\""),
+                XmlEncError::KeyReference("RetrievalMethod URI is not a same-document reference #id"),
+            ),
+            (
+                "inline-aes128-gcm",
+                |t| t.replacen("<xenc:CipherValue>", "<xenc:CipherValue><!---->", 1),
+                XmlEncError::CipherValueEncoding("EncryptedKey CipherValue"),
+            ),
+        ];
+        for (fixture, edit, expected) in cases {
+            let (result, operations) = run(fixture, edit, &keys, &options);
+            assert_eq!((result.unwrap_err(), operations), (expected, 0), "{fixture}");
+        }
+        let gcm_only = DecryptionOptions::default().with_gcm_only(true);
+        let (result, operations) = run("entra-aes256-cbc", |t| t, &keys, &gcm_only);
+        assert_eq!((result.unwrap_err(), operations), (XmlEncError::CbcNotAllowed, 0));
+    }
+}
