@@ -231,7 +231,7 @@ impl DecryptionKey {
         named
             || self.certificate.as_ref().is_some_and(|c| {
                 hint.certificates.iter().any(|h| h.as_slice() == c.base64.as_bytes())
-                    || hint.serials.iter().any(|h| *h == c.serial)
+                    || hint.serials.contains(&c.serial)
                     || c.subject_key_id.as_ref().is_some_and(|id| hint.subject_key_ids.contains(id))
             })
     }

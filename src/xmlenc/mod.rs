@@ -112,24 +112,29 @@
 //!
 //! # Crypto crates
 //!
-//! RSA-OAEP is RustCrypto `rsa` 0.10.0 (pure Rust). Its 0.10 release replaced
-//! the variable-time big integers behind the "Marvin" timing attack with
-//! `crypto-bigint`'s constant-time arithmetic, blinds every private-key
-//! operation with the system RNG, decodes OAEP with constant-time
-//! comparisons, and wipes private keys on drop. Its maintainers describe
-//! earlier versions as vulnerable and ask users to move to 0.10; the RustSec
-//! advisory for that attack (RUSTSEC-2023-0071) listed no patched version in
-//! the last copy checked, and was last amended (September 2026) while 0.10
-//! was still a release candidate. That, and keeping RSA private-key code out
-//! of builds that never decrypt (Client VPN and Identity Center refuse
-//! encrypted assertions), is why this module is behind the `xmlenc` feature;
-//! the default build refuses EncryptedAssertion as before. A C-backed
-//! alternative (aws-lc-rs) was not needed: the default build stays free of C
-//! crypto and of libxml2/libxmlsec1/OpenSSL.
+//! RSA-OAEP is RustCrypto `rsa` 0.10.0 (pure Rust, released November 2026).
+//! That release replaced the variable-time big integers behind the "Marvin"
+//! timing attack with `crypto-bigint`'s constant-time arithmetic, blinds every
+//! private-key operation with the system RNG, decodes OAEP with constant-time
+//! comparisons, and wipes private keys on drop; its maintainers now call
+//! earlier versions vulnerable and ask users to move to 0.10. The RustSec
+//! advisory for that attack, RUSTSEC-2023-0071, still listed no patched
+//! version in the copies checked for this module (December 2026): its last
+//! amendment found, in September 2026, recorded the 0.10 release candidates
+//! as still affected, and no change marking 0.10.0 as fixed was found. Until
+//! it is, `cargo audit` may flag any build that links `rsa`.
 //!
-//! AES-CBC is RustCrypto `aes` + `cbc` (AES-NI or a constant-time
-//! bitsliced fallback); AES-GCM is ring's, already the crate's signature
-//! verifier. Content keys and plaintexts are wiped when dropped.
+//! Hence the `xmlenc` feature: builds that never decrypt (Client VPN and
+//! Identity Center refuse encrypted assertions) link no RSA private-key code
+//! and stay clear of that advisory, and the default build refuses
+//! EncryptedAssertion as before. Turning the feature on is the operator's
+//! explicit choice of `rsa` 0.10. A C-backed RSA (aws-lc-rs) was not needed;
+//! nothing here links C crypto, libxml2, libxmlsec1 or OpenSSL.
+//!
+//! AES-CBC is RustCrypto `aes` + `cbc` (AES-NI, or a constant-time bitsliced
+//! fallback), with their key schedules wiped on drop; AES-GCM is ring's,
+//! already the crate's signature verifier. Content keys and plaintexts are
+//! held in zeroizing buffers.
 
 mod content;
 mod ct;
@@ -328,7 +333,8 @@ mod tests {
     fn structural_refusals_come_before_any_private_key_operation() {
         let keys = keys(&["sp", "sp-next"]);
         let options = DecryptionOptions::default();
-        let cases: [(&str, fn(String) -> String, XmlEncError); 4] = [
+        type Edit = fn(String) -> String;
+        let cases: [(&str, Edit, XmlEncError); 4] = [
             ("rsa-1_5", |t| t, XmlEncError::RsaV15KeyTransport),
             (
                 "entra-aes256-cbc",
