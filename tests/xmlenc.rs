@@ -630,8 +630,17 @@ fn encrypted_key_shape_is_checked() {
     );
     assert_eq!(
         decrypt(&pointing, &["sp"]).unwrap_err(),
-        XmlEncError::Structure("EncryptedKey KeyInfo may only name the SP key (X509Data, KeyName, KeyValue)")
+        XmlEncError::Structure(
+            "EncryptedKey KeyInfo points elsewhere for the SP key (RetrievalMethod, EncryptedKey...)"
+        )
     );
+    // Other ways of naming the SP key are hints that are not read.
+    let token_reference = replace_once(
+        &text,
+        "<ds:KeyInfo><ds:X509Data>",
+        "<ds:KeyInfo><o:SecurityTokenReference xmlns:o=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\"><ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName>CN=x</ds:X509IssuerName><ds:X509SerialNumber>1</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data></o:SecurityTokenReference><ds:KeyValue/><ds:X509Data>",
+    );
+    assert!(decrypt(&token_reference, &["sp"]).is_ok());
     let properties = replace_once(
         &text,
         "</xenc:CipherData></xenc:EncryptedKey>",

@@ -80,6 +80,9 @@ struct KeyCertificate {
 }
 
 /// One SP RSA private key, optionally with its certificate and a name.
+///
+/// The private key is wiped when the value is dropped; `Debug` shows the
+/// key size, the name and the certificate subject, never key material.
 pub struct DecryptionKey {
     key: rsa::PrivateKey,
     certificate: Option<KeyCertificate>,
@@ -332,6 +335,13 @@ mod tests {
         let mismatched = [key("sp.key"), key("sp-next.crt")].concat();
         assert_eq!(err(&mismatched), ErrorKind::DecryptionCertificate);
         assert_eq!(DecryptionKeys::new([]).unwrap_err().kind(), ErrorKind::NoDecryptionKeys);
+    }
+
+    #[test]
+    fn keys_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<DecryptionKeys>();
+        shared::<DecryptionKey>();
     }
 
     #[test]

@@ -38,6 +38,7 @@ use crate::xml::{Document, ElementRef, NodeId, NodeKind};
 pub(crate) const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
 pub(crate) const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
 pub(crate) const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+const DSIG11: &str = "http://www.w3.org/2009/xmldsig11#";
 const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 const TYPE_ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
 const TYPE_ENCRYPTED_KEY: &str = "http://www.w3.org/2001/04/xmlenc#EncryptedKey";
@@ -237,9 +238,13 @@ fn check_reference_list(doc: &Document<'_>, list: El<'_, '_>, data: El<'_, '_>) 
     Ok(())
 }
 
-/// What the EncryptedKey's KeyInfo says about the SP key. Only X509Data,
-/// KeyName and KeyValue may appear (anything that points elsewhere is
-/// refused); unreadable hint values are ignored, since a hint decides nothing.
+/// What the EncryptedKey's KeyInfo says about the SP key: X509Data
+/// (X509Certificate, X509SKI, X509IssuerSerial) and KeyName are read; other
+/// ways of naming a key (KeyValue, a WS-Security SecurityTokenReference, ...)
+/// are ignored, and so are unreadable values, since a hint decides nothing.
+/// What would make the SP key itself come from elsewhere (RetrievalMethod,
+/// KeyInfoReference, a nested EncryptedKey, AgreementMethod, DerivedKey) is
+/// refused: it is never followed.
 fn read_hint(doc: &Document<'_>, key_info: El<'_, '_>) -> Result<KeyHint, XmlEncError> {
     let mut hint = KeyHint::default();
     for child in element_children(doc, key_info.id(), "text inside EncryptedKey KeyInfo")? {
@@ -257,9 +262,14 @@ fn read_hint(doc: &Document<'_>, key_info: El<'_, '_>) -> Result<KeyHint, XmlEnc
                     hint.serials.extend(serial.and_then(|s| plain_text(doc, s)).map(|t| t.trim().to_owned()));
                 }
             }
-        } else if !child.is(DS, "KeyValue") {
+        } else if child.is(DS, "RetrievalMethod")
+            || child.is(DSIG11, "KeyInfoReference")
+            || child.is(XENC, "EncryptedKey")
+            || child.is(XENC, "AgreementMethod")
+            || child.is(XENC11, "DerivedKey")
+        {
             return Err(XmlEncError::Structure(
-                "EncryptedKey KeyInfo may only name the SP key (X509Data, KeyName, KeyValue)",
+                "EncryptedKey KeyInfo points elsewhere for the SP key (RetrievalMethod, EncryptedKey...)",
             ));
         }
     }
