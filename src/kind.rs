@@ -171,6 +171,37 @@ kinds! {
     /// The signed content does not match DigestValue.
     DigestMismatch = "digest_mismatch",
 
+    // crypto: SP decryption keys
+    /// A decryption key that is not an unencrypted RSA private key in PEM
+    /// (PKCS#8 `PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`).
+    InvalidPrivateKey = "invalid_private_key",
+    /// A decryption key shorter than 2048 bits.
+    DecryptionKeyTooSmall = "decryption_key_too_small",
+    /// The certificate given with a decryption key is not a usable X.509
+    /// certificate, or certifies another key.
+    DecryptionCertificate = "decryption_certificate",
+    /// No decryption key was configured.
+    NoDecryptionKeys = "no_decryption_keys",
+
+    // xmlenc: encrypted assertions (structure refusals, before any private-key operation)
+    /// EncryptedAssertion, EncryptedData or EncryptedKey with a missing,
+    /// repeated, unexpected or misplaced part.
+    EncryptionStructure = "encryption_structure",
+    /// An encryption, key transport, digest or mask algorithm outside the allow-list.
+    UnsupportedEncryptionAlgorithm = "unsupported_encryption_algorithm",
+    /// RSA PKCS#1 v1.5 key transport (`rsa-1_5`).
+    RsaV15KeyTransport = "rsa_v15_key_transport",
+    /// AES-CBC content encryption where only AES-GCM is accepted.
+    CbcNotAllowed = "cbc_not_allowed",
+    /// The content key is not found exactly once in this EncryptedAssertion
+    /// (external or unresolved reference, no candidate, or several).
+    EncryptedKeyReference = "encrypted_key_reference",
+    /// A comment, PI or element inside CipherValue or OAEPparams, or invalid base64.
+    CipherValueEncoding = "cipher_value_encoding",
+    /// Decryption failed: one opaque refusal for every failure from the key
+    /// unwrap to the last check of the content.
+    DecryptionFailed = "decryption_failed",
+
     // saml: reading signed nodes
     /// A required XML attribute of a SAML element is missing.
     MissingSamlAttribute = "missing_saml_attribute",

@@ -43,6 +43,8 @@ pub mod saml;
 mod text;
 pub mod trust;
 pub mod xml;
+#[cfg(feature = "xmlenc")]
+pub mod xmlenc;
 
 pub use error::{Error, ErrorView};
 pub use kind::{ErrorKind, UnknownKind};

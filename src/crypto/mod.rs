@@ -14,6 +14,8 @@
 //! ```
 
 mod algorithms;
+#[cfg(feature = "xmlenc")]
+pub mod decryption;
 mod digest;
 mod public_key;
 

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Text helpers for generate-xmlenc.sh (python3 stdlib only).
+
+Every cryptographic step is done by xmlsec1 or openssl in the shell script;
+this file only writes templates and moves XML text around, byte for byte.
+
+  wrap SRC WRAPPED ASSERTION [outer-ns]
+      SRC's Assertion inside a saml:EncryptedAssertion (WRAPPED), and the
+      Assertion's exact bytes (ASSERTION). With outer-ns the Assertion's own
+      xmlns="…assertion" moves to the EncryptedAssertion, so the plaintext
+      relies on a declaration around it.
+  template CONTENT TRANSPORT [digest=URI] [label=B64] [x509]
+      an xmlsec1 --encrypt template: EncryptedData with an inline EncryptedKey.
+  data-template CONTENT
+      an xmlsec1 --encrypt template: EncryptedData without KeyInfo (the content
+      key comes from --aeskey; the EncryptedKey is added by `attach`).
+  attach DOC OUT PLACEMENT TRANSPORT CIPHER_B64_FILE [digest=URI] [mgf=URI]
+         [label=B64] [x509=PEM] [recipient=TEXT]
+      adds the EncryptedKey to the EncryptedData of DOC: PLACEMENT is inline
+      (in EncryptedData/KeyInfo), retrieval (sibling, ds:RetrievalMethod) or
+      keyname (sibling, ds:KeyName / CarriedKeyName).
+  for-decrypt DOC OUT [no-keyinfo]
+      the EncryptedData alone, Type removed, so that `xmlsec1 --decrypt`
+      writes the raw plaintext bytes instead of replacing a node.
+  same FILE1 FILE2
+      exit 1 unless the two files are byte-identical.
+"""
+import re
+import sys
+
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+XENC11 = "http://www.w3.org/2009/xmlenc11#"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+ELEMENT = XENC + "Element"
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def options(args):
+    out = {}
+    for a in args:
+        key, _, value = a.partition("=")
+        out[key] = value
+    return out
+
+
+def wrap(src, wrapped, assertion, outer_ns=False):
+    doc = read(src)
+    start = doc.index("<Assertion ")
+    end = doc.index("</Assertion>") + len("</Assertion>")
+    inner = doc[start:end]
+    opening = '<saml:EncryptedAssertion xmlns:saml="%s"' % SAML
+    if outer_ns:
+        own = ' xmlns="%s"' % SAML
+        assert inner.count(own) == 1, "the Assertion declares its namespace once"
+        inner = inner.replace(own, "", 1)
+        opening += own
+    write(assertion, inner)
+    write(wrapped, doc[:start] + opening + ">" + inner + "</saml:EncryptedAssertion>" + doc[end:])
+
+
+def method(transport, opts):
+    """The key transport EncryptionMethod (OAEPparams first, as the schema orders it)."""
+    children = ""
+    if opts.get("label"):
+        children += "<xenc:OAEPparams>%s</xenc:OAEPparams>" % opts["label"]
+    if opts.get("digest"):
+        children += '<ds:DigestMethod xmlns:ds="%s" Algorithm="%s"/>' % (DS, opts["digest"])
+    if opts.get("mgf"):
+        children += '<xenc11:MGF xmlns:xenc11="%s" Algorithm="%s"/>' % (XENC11, opts["mgf"])
+    if not children:
+        return '<xenc:EncryptionMethod Algorithm="%s"/>' % transport
+    return '<xenc:EncryptionMethod Algorithm="%s">%s</xenc:EncryptionMethod>' % (transport, children)
+
+
+def template(content, transport, opts):
+    key_info = "<ds:KeyInfo><ds:X509Data/></ds:KeyInfo>" if "x509" in opts else ""
+    return (
+        '<xenc:EncryptedData xmlns:xenc="%s" Type="%s">'
+        '<xenc:EncryptionMethod Algorithm="%s"/>'
+        '<ds:KeyInfo xmlns:ds="%s"><xenc:EncryptedKey>%s%s'
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>"
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>\n"
+        % (XENC, ELEMENT, content, DS, method(transport, opts), key_info)
+    )
+
+
+def data_template(content):
+    return (
+        '<xenc:EncryptedData xmlns:xenc="%s" Type="%s"><xenc:EncryptionMethod Algorithm="%s"/>'
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>\n" % (XENC, ELEMENT, content)
+    )
+
+
+def pem_body(path):
+    text = read(path)
+    return "".join(text.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0].split())
+
+
+def attach(doc_path, out, placement, transport, cipher_file, opts):
+    doc = read(doc_path)
+    cipher = "".join(read(cipher_file).split())
+    cipher = "\n".join(cipher[i : i + 64] for i in range(0, len(cipher), 64))
+    key_info = ""
+    if opts.get("x509"):
+        key_info = "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo>" % (
+            pem_body(opts["x509"])
+        )
+    attrs = ""
+    if placement == "retrieval":
+        attrs += ' Id="_k1"'
+    if opts.get("recipient"):
+        attrs += ' Recipient="%s"' % opts["recipient"]
+    carried = "<xenc:CarriedKeyName>session-key-1</xenc:CarriedKeyName>" if placement == "keyname" else ""
+    # Outside EncryptedData the xenc and ds prefixes are not in scope: declare them.
+    decls = ' xmlns:xenc="%s" xmlns:ds="%s"' % (XENC, DS) if placement != "inline" else ""
+    encrypted_key = "<xenc:EncryptedKey%s%s>%s%s<xenc:CipherData><xenc:CipherValue>%s</xenc:CipherValue></xenc:CipherData>%s</xenc:EncryptedKey>" % (
+        decls,
+        attrs,
+        method(transport, opts),
+        key_info,
+        cipher,
+        carried,
+    )
+    reference = {
+        "inline": encrypted_key,
+        "retrieval": '<ds:RetrievalMethod URI="#_k1" Type="%sEncryptedKey"/>' % XENC,
+        "keyname": "<ds:KeyName>session-key-1</ds:KeyName>",
+    }[placement]
+    marker = re.search(r'<xenc:EncryptionMethod Algorithm="[^"]*"/>', doc)
+    assert marker, "EncryptedData has its EncryptionMethod"
+    at = marker.end()
+    doc = doc[:at] + '<ds:KeyInfo xmlns:ds="%s">%s</ds:KeyInfo>' % (DS, reference) + doc[at:]
+    if placement != "inline":
+        end = doc.index("</xenc:EncryptedData>") + len("</xenc:EncryptedData>")
+        doc = doc[:end] + encrypted_key + doc[end:]
+    write(out, doc)
+
+
+def for_decrypt(doc_path, out, no_key_info=False):
+    doc = read(doc_path)
+    start = doc.index("<xenc:EncryptedData")
+    end = doc.index("</xenc:EncryptedData>") + len("</xenc:EncryptedData>")
+    data = doc[start:end].replace(' Type="%s"' % ELEMENT, "", 1)
+    if no_key_info:
+        # EncryptedData's own KeyInfo: from its start to the last KeyInfo end
+        # (an inline EncryptedKey holds a KeyInfo of its own).
+        start = data.index("<ds:KeyInfo")
+        end = data.rindex("</ds:KeyInfo>") + len("</ds:KeyInfo>")
+        data = data[:start] + data[end:]
+    write(out, data)
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "wrap":
+        wrap(args[0], args[1], args[2], outer_ns=args[3:] == ["outer-ns"])
+    elif cmd == "template":
+        sys.stdout.write(template(args[0], args[1], options(args[2:])))
+    elif cmd == "data-template":
+        sys.stdout.write(data_template(args[0]))
+    elif cmd == "attach":
+        attach(args[0], args[1], args[2], args[3], args[4], options(args[5:]))
+    elif cmd == "for-decrypt":
+        for_decrypt(args[0], args[1], no_key_info=args[2:] == ["no-keyinfo"])
+    elif cmd == "same":
+        with open(args[0], "rb") as a, open(args[1], "rb") as b:
+            sys.exit(0 if a.read() == b.read() else 1)
+    else:
+        sys.exit("gen_xmlenc.py: unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
