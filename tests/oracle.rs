@@ -27,7 +27,7 @@ const STRICTER: &[&str] = &[
     "forbidden_element",
     "crypto_text",
     "malformed_signature",
-    "invalid_base64",
+    "crypto_base64",
     "unsupported_algorithm",
     "key_too_small",
     "algorithm_key_mismatch",
