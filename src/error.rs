@@ -172,6 +172,210 @@ mod tests {
         }
     }
 
+    /// Each kind names the errors of one stage only: a user matching on a
+    /// kind knows which stage refused.
+    #[test]
+    fn no_kind_is_shared_by_two_stages() {
+        use crate::crypto::KeyError;
+        use crate::profile::{NameIdProblem, RoleProblem, TagProblem};
+        use crate::saml::ConfirmationProblem;
+        use crate::xml::XmlErrorKind as X;
+        use std::collections::BTreeMap;
+
+        let u = || Untrusted::new("x");
+        let xml = [
+            X::InputTooLarge,
+            X::Encoding,
+            X::InvalidCharacter,
+            X::DoctypeNotAllowed,
+            X::UnknownEntity,
+            X::InvalidCharacterReference,
+            X::XmlDeclaration,
+            X::NoRootElement,
+            X::MultipleRootElements,
+            X::TextOutsideRoot,
+            X::UnclosedElement,
+            X::MismatchedTag,
+            X::DuplicateAttribute,
+            X::UnboundPrefix,
+            X::EmptyPrefixBinding,
+            X::RelativeNamespaceUri,
+            X::ReservedNamespace,
+            X::LessThanInAttribute,
+            X::CdataEndInText,
+            X::InvalidName,
+            X::Syntax("x"),
+            X::DepthLimit,
+            X::NodeLimit,
+            X::AttributeLimit,
+            X::AttributeValueLimit,
+            X::NamespaceLimit,
+            X::DuplicateId,
+        ]
+        .map(|k| ErrorKind::from_name(k.as_str()).expect("an ErrorKind"));
+        let c14n = [
+            C14nError::NotAnElement,
+            C14nError::OmitOutsideSubtree,
+            C14nError::InvalidPrefix("x".into()),
+            C14nError::RelativeNamespace("x".into()),
+        ]
+        .map(|e| e.kind());
+        let input = [
+            InputError::Empty,
+            InputError::TooLarge { len: 0, limit: 0 },
+            InputError::DecodedTooLarge { len: 0, limit: 0 },
+            InputError::InvalidBase64 { reason: String::new() },
+            InputError::InvalidFormEncoding { offset: 0, reason: "" },
+            InputError::MissingSamlResponse,
+            InputError::DecoratedSamlResponse { offset: 0 },
+            InputError::DuplicateSamlResponse { first: 0, second: 0 },
+            InputError::NotXml { reason: "" },
+        ]
+        .map(|e| e.kind());
+        let keys =
+            [KeyError::Certificate, KeyError::NoCertificate, KeyError::UnsupportedKeyType].map(|e| e.kind());
+        let signature = [
+            SignatureError::Missing,
+            SignatureError::NotEnveloped,
+            SignatureError::SeveralSignatures,
+            SignatureError::Malformed(""),
+            SignatureError::ReferenceCount(0),
+            SignatureError::ReferenceUri,
+            SignatureError::Transforms,
+            SignatureError::CanonicalizationMethod,
+            SignatureError::ForbiddenElement(""),
+            SignatureError::CryptoText(""),
+            SignatureError::Base64(""),
+            SignatureError::UnsupportedAlgorithm(u()),
+            SignatureError::Sha1NotAllowed,
+            SignatureError::KeyTooSmall { bits: 0 },
+            SignatureError::AlgorithmKeyMismatch,
+            SignatureError::NoKeys,
+            SignatureError::UnknownSigningKey,
+            SignatureError::SignatureInvalid,
+            SignatureError::DigestMismatch,
+        ]
+        .map(|e| e.kind());
+        let saml = [
+            SamlError::NotCovered,
+            SamlError::Version,
+            SamlError::MissingAttribute { element: "", attribute: "" },
+            SamlError::Duplicate(""),
+            SamlError::UnexpectedElement { parent: "", found: u() },
+            SamlError::UnexpectedText(u()),
+            SamlError::Unsupported(u()),
+            SamlError::MissingIssuer,
+            SamlError::NoSubject,
+            SamlError::EmptyAudienceRestriction,
+            SamlError::SubjectConfirmation(ConfirmationProblem::NoData),
+            SamlError::MixedContent(u()),
+            SamlError::DuplicateAttribute(u()),
+            SamlError::InvalidTime(u()),
+        ]
+        .map(|e| e.kind());
+        let t = chrono::DateTime::<chrono::Utc>::MIN_UTC;
+        let policy = [
+            PolicyError::NotAResponse,
+            PolicyError::Status(u()),
+            PolicyError::MalformedStatus(crate::policy::StatusProblem::Missing),
+            PolicyError::AssertionCount(0),
+            PolicyError::AssertionPosition,
+            PolicyError::EncryptedAssertion,
+            PolicyError::UnexpectedSignature(u()),
+            PolicyError::ResponseNotSigned,
+            PolicyError::AssertionNotSigned,
+            PolicyError::Issuer { expected: String::new(), found: u() },
+            PolicyError::Destination { found: u(), profile: "" },
+            PolicyError::Recipient { found: None, profile: "" },
+            PolicyError::NotBearer(u()),
+            PolicyError::MissingNotOnOrAfter,
+            PolicyError::EmptyWindow { not_before: t, not_on_or_after: t },
+            PolicyError::NotYetValid(t),
+            PolicyError::Expired(t),
+            PolicyError::IssuedInFuture(t),
+            PolicyError::TooOld { issued: t, max_age_seconds: 0 },
+            PolicyError::SessionExpired(t),
+            PolicyError::NoAudienceRestriction,
+            PolicyError::Audience { found: Vec::new(), profile: "" },
+            PolicyError::UnsupportedCondition(u()),
+            PolicyError::InResponseToMissing,
+            PolicyError::InResponseTo { expected: u(), found: u() },
+            PolicyError::RequestIdRequired,
+            PolicyError::Replayed(u()),
+        ]
+        .map(|e| e.kind());
+        let claims = [
+            ClaimError::NameId(NameIdProblem::Missing),
+            ClaimError::MissingGroups,
+            ClaimError::GroupOverage,
+            ClaimError::TooManyGroups(0),
+            ClaimError::GroupLength(u()),
+            ClaimError::GroupCharacters(u()),
+            ClaimError::NotSingleValued { name: "", count: 0 },
+            ClaimError::MissingRole,
+            ClaimError::Role { value: u(), problem: RoleProblem::NotAPair },
+            ClaimError::RoleSessionName(None),
+            ClaimError::SessionDuration(u()),
+            ClaimError::SourceIdentity(u()),
+            ClaimError::SessionTags(TagProblem::TooMany(0)),
+        ]
+        .map(|e| e.kind());
+        let replay = [ReplayError::full().kind(), ErrorKind::ReplayStoreUnavailable];
+        let config = [
+            ConfigError::MetadataXml(crate::xml::parse(b"").unwrap_err()),
+            ConfigError::NotMetadata,
+            ConfigError::EntityNotFound(u()),
+            ConfigError::SeveralEntities,
+            ConfigError::MissingEntityId,
+            ConfigError::NoIdpDescriptor,
+            ConfigError::NoSigningKey,
+            ConfigError::CertificateEncoding,
+            ConfigError::MetadataSignature(SignatureError::DigestMismatch),
+            ConfigError::MetadataNotSigned,
+            ConfigError::EmptyEntityId,
+        ]
+        .map(|e| e.kind());
+
+        let stages: [(&str, &[ErrorKind]); 10] = [
+            ("xml", &xml),
+            ("c14n", &c14n),
+            ("input", &input),
+            ("keys", &keys),
+            ("signature", &signature),
+            ("saml", &saml),
+            ("policy", &policy),
+            ("claims", &claims),
+            ("replay", &replay),
+            ("config", &config),
+        ];
+        let mut owner: BTreeMap<ErrorKind, &str> = BTreeMap::new();
+        for (stage, kinds) in stages {
+            for &kind in kinds {
+                if let Some(other) = owner.insert(kind, stage) {
+                    assert_eq!(other, stage, "{kind} is produced by {other} and by {stage}");
+                }
+            }
+        }
+        // Every kind is produced somewhere (a kind nobody produces is a stale name).
+        let unproduced: Vec<_> = ErrorKind::ALL.iter().filter(|k| !owner.contains_key(k)).collect();
+        assert!(unproduced.iter().all(|k| KINDS_OF_OPTIONAL_STAGES.contains(k)), "{unproduced:?}");
+    }
+
+    /// Kinds of stages behind a feature (decryption), checked where they live.
+    const KINDS_OF_OPTIONAL_STAGES: &[ErrorKind] = &[
+        ErrorKind::InvalidPrivateKey,
+        ErrorKind::DecryptionKeyTooSmall,
+        ErrorKind::DecryptionCertificate,
+        ErrorKind::NoDecryptionKeys,
+        ErrorKind::EncryptionStructure,
+        ErrorKind::UnsupportedEncryptionAlgorithm,
+        ErrorKind::RsaV15KeyTransport,
+        ErrorKind::CbcNotAllowed,
+        ErrorKind::EncryptedKeyReference,
+        ErrorKind::CipherValueEncoding,
+        ErrorKind::DecryptionFailed,
+    ];
+
     #[test]
     fn received_text_cannot_forge_a_log_line() {
         let error = Error::from(PolicyError::Status(Untrusted::new("urn:x\nERROR admin logged in\u{202e}")));

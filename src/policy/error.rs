@@ -284,3 +284,60 @@ fn audience_hint(found: &[Untrusted], profile: &str) -> Option<&'static str> {
         _ => "the Entra app's Identifier (Entity ID) does not match the audience this service expects",
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hint may suggest another profile, never the one already in use.
+    #[test]
+    fn hints_never_suggest_the_profile_in_use() {
+        let audiences = [
+            "https://signin.aws.amazon.com/saml",
+            "urn:amazon:webservices",
+            CLIENT_VPN_AUDIENCE,
+            "https://sp.example.com/metadata",
+        ];
+        for (profile, own) in [
+            (CLIENT_VPN, "Client VPN profile"),
+            (AWS_CONSOLE, "AWS console profile"),
+            ("generic", "generic profile"),
+        ] {
+            for audience in audiences {
+                let error = PolicyError::Audience { found: vec![audience.into()], profile };
+                let hint = error.hint().unwrap_or_default();
+                assert!(!hint.contains(own), "{profile} with {audience}: {hint}");
+            }
+            for error in [
+                PolicyError::Destination { found: "https://x".into(), profile },
+                PolicyError::Recipient { found: None, profile },
+            ] {
+                let hint = error.hint().unwrap_or_default();
+                assert!(!hint.contains(own) && !hint.contains("--"), "{hint}");
+            }
+        }
+    }
+
+    /// Hints speak Entra and AWS: command-line flags belong to the CLI.
+    #[test]
+    fn hints_name_no_command_line_flags() {
+        let samples = [
+            PolicyError::ResponseNotSigned,
+            PolicyError::AssertionNotSigned,
+            PolicyError::EncryptedAssertion,
+            PolicyError::Issuer { expected: "a".into(), found: "b".into() },
+            PolicyError::NoAudienceRestriction,
+            PolicyError::NotYetValid(DateTime::<Utc>::MIN_UTC),
+            PolicyError::Expired(DateTime::<Utc>::MIN_UTC),
+            PolicyError::TooOld { issued: DateTime::<Utc>::MIN_UTC, max_age_seconds: 300 },
+            PolicyError::UnsupportedCondition("x".into()),
+            PolicyError::InResponseToMissing,
+            PolicyError::InResponseTo { expected: "a".into(), found: "b".into() },
+            PolicyError::Replayed("a".into()),
+        ];
+        for error in samples {
+            let hint = error.hint().expect("a hint");
+            assert!(!hint.contains("--"), "{hint}");
+        }
+    }
+}
