@@ -220,18 +220,7 @@ mod tests {
             C14nError::RelativeNamespace("x".into()),
         ]
         .map(|e| e.kind());
-        let input = [
-            InputError::Empty,
-            InputError::TooLarge { len: 0, limit: 0 },
-            InputError::DecodedTooLarge { len: 0, limit: 0 },
-            InputError::InvalidBase64 { reason: String::new() },
-            InputError::InvalidFormEncoding { offset: 0, reason: "" },
-            InputError::MissingSamlResponse,
-            InputError::DecoratedSamlResponse { offset: 0 },
-            InputError::DuplicateSamlResponse { first: 0, second: 0 },
-            InputError::NotXml { reason: "" },
-        ]
-        .map(|e| e.kind());
+        let input: Vec<ErrorKind> = crate::input::every_error().iter().map(InputError::kind).collect();
         let keys =
             [KeyError::Certificate, KeyError::NoCertificate, KeyError::UnsupportedKeyType].map(|e| e.kind());
         let signature = [

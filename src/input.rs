@@ -473,6 +473,22 @@ fn show_byte(b: u8) -> String {
     if b.is_ascii_graphic() { format!("'{}'", char::from(b)) } else { format!("byte 0x{b:02X}") }
 }
 
+/// One error of each variant, for tests of the kinds.
+#[cfg(test)]
+pub(crate) fn every_error() -> Vec<InputError> {
+    vec![
+        InputError::Empty,
+        InputError::TooLarge { len: 0, limit: 0 },
+        InputError::DecodedTooLarge { len: 0, limit: 0 },
+        InputError::InvalidBase64 { reason: String::new() },
+        InputError::InvalidFormEncoding { offset: 0, reason: "" },
+        InputError::MissingSamlResponse,
+        InputError::DecoratedSamlResponse { offset: 0 },
+        InputError::DuplicateSamlResponse { first: 0, second: 0 },
+        InputError::NotXml { reason: "" },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,16 +609,7 @@ mod tests {
 
     #[test]
     fn kinds_are_distinct() {
-        let all = [
-            InputError::Empty,
-            InputError::TooLarge { len: 0, limit: 0 },
-            InputError::DecodedTooLarge { len: 0, limit: 0 },
-            InputError::InvalidBase64 { reason: String::new() },
-            InputError::InvalidFormEncoding { offset: 0, reason: "" },
-            InputError::MissingSamlResponse,
-            InputError::DuplicateSamlResponse { first: 0, second: 0 },
-            InputError::NotXml { reason: "" },
-        ];
+        let all = every_error();
         let mut kinds: Vec<_> = all.iter().map(InputError::kind).collect();
         kinds.sort_unstable();
         kinds.dedup();
