@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod authorization;
 pub mod c14n;
 pub mod dsig;
 mod error;
