@@ -212,6 +212,10 @@ impl<'a> Decision<'a> {
 
 /// True when `a` and `b` are equal after Unicode lowercase mapping.
 fn same_but_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // The common case (GUIDs, ASCII names), without per-character case tables.
+        return a.eq_ignore_ascii_case(b);
+    }
     a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
 }
 

@@ -4,7 +4,10 @@
 //! of its groups? The user's groups are walked once per decision (up to 200
 //! for Client VPN); each CIDR's groups were indexed when the rules were
 //! loaded: a few are compared directly (length and first bytes first), many
-//! are looked up in a hash map.
+//! are looked up in a hash map keyed by a cheap fingerprint of the group
+//! (length and three 8-byte windows), so that a lookup costs two loads and a
+//! multiply instead of hashing every byte; strings are compared only when
+//! fingerprints are equal, so a collision costs time, never a wrong answer.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -36,6 +39,16 @@ impl<'a> Groups<'a> {
             Self::List(list) => list.get(i).copied().unwrap_or_default(),
         })
     }
+
+    /// Calls `f` on each group until it returns true; true if one did. The
+    /// source is matched once, not per group: this is the decision's inner loop.
+    #[inline]
+    pub(crate) fn any(self, f: impl FnMut(&'a str) -> bool) -> bool {
+        match self {
+            Self::Values(values) => values.iter().any(f),
+            Self::List(list) => list.iter().copied().any(f),
+        }
+    }
 }
 
 /// Up to this many group rules at one CIDR are compared directly; more go
@@ -47,10 +60,38 @@ const FEW: usize = 4;
 /// before the full one (Entra group IDs are 36-byte GUIDs that differ early).
 fn head(text: &str) -> u64 {
     let bytes = text.as_bytes();
-    let mut head = [0u8; 8];
-    let n = bytes.len().min(8);
-    head[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(head)
+    match bytes.first_chunk::<8>() {
+        // One load: this runs once per user group per decision.
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => tail(bytes),
+    }
+}
+
+/// Up to 8 bytes as a little-endian number, without a call to `memcpy`.
+fn tail(bytes: &[u8]) -> u64 {
+    bytes.iter().take(8).enumerate().fold(0, |word, (i, &b)| word | (u64::from(b) << (8 * i)))
+}
+
+const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+/// Length, first, middle and last 8 bytes, mixed. Every byte of a string
+/// up to 24 bytes long counts; longer strings that differ only outside the
+/// three windows share a fingerprint and are told apart by comparison.
+fn fingerprint(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let (first, middle, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            let mid = bytes.get(len / 2 - 4..len / 2 + 4).map_or(0, tail);
+            (u64::from_le_bytes(*first), mid, u64::from_le_bytes(*last))
+        }
+        _ => (tail(bytes), 0, 0),
+    };
+    let x = first ^ middle.rotate_left(21) ^ last.rotate_left(42) ^ (len as u64).rotate_right(8);
+    // A folded multiply spreads every input bit over both halves: the hash
+    // table takes its bucket from the low bits and its tag from the high ones.
+    let wide = u128::from(x) * u128::from(K);
+    (wide as u64) ^ ((wide >> 64) as u64)
 }
 
 /// One rule's group, for direct comparison.
@@ -62,6 +103,11 @@ pub(crate) struct FewGroup {
     rule: u32,
 }
 
+/// The groups sharing one fingerprint (almost always one), each with the
+/// lowest index of a rule granting it.
+#[derive(Debug, Default)]
+pub(crate) struct Bucket(Vec<(Box<str>, u32)>);
+
 /// The active group rules of one CIDR.
 #[derive(Debug)]
 pub(crate) enum GroupIndex {
@@ -69,8 +115,8 @@ pub(crate) enum GroupIndex {
     Empty,
     /// A few, in rule order.
     Few(Box<[FewGroup]>),
-    /// Group → the lowest index of a rule granting it.
-    Many(HashMap<Box<str>, u32, BuildHasherDefault<FastHasher>>),
+    /// Fingerprint → the groups with it.
+    Many(HashMap<u64, Bucket, BuildHasherDefault<Prehashed>>),
 }
 
 impl GroupIndex {
@@ -91,10 +137,14 @@ impl GroupIndex {
                     .collect(),
             )
         } else {
-            let mut map = HashMap::with_capacity_and_hasher(groups.len(), BuildHasherDefault::default());
+            let mut map: HashMap<u64, Bucket, _> =
+                HashMap::with_capacity_and_hasher(groups.len(), Default::default());
             for (text, rule) in groups {
+                let bucket = &mut map.entry(fingerprint(text)).or_default().0;
                 // Rule order: the first rule granting a group is the one reported.
-                map.entry(text.into()).or_insert(rule);
+                if !bucket.iter().any(|(t, _)| **t == *text) {
+                    bucket.push((text.into(), rule));
+                }
             }
             Self::Many(map)
         }
@@ -106,75 +156,96 @@ impl GroupIndex {
 
     /// The lowest index of a rule here whose group the user holds.
     pub(crate) fn grant(&self, groups: Groups<'_>) -> Option<u32> {
+        let mut best: Option<u32> = None;
+        let mut found = |rule: u32| best = Some(best.map_or(rule, |b| b.min(rule)));
+        match self {
+            Self::Empty => {}
+            Self::Few(few) => {
+                let first = few.first().map(|c| c.rule);
+                groups.any(|group| {
+                    let (len, head) = (group.len(), head(group));
+                    // `few` is in rule order: the first candidate that matches is this group's lowest.
+                    if let Some(c) = few.iter().find(|c| c.len == len && c.head == head && *c.text == *group)
+                    {
+                        found(c.rule);
+                        // Nothing beats the first rule.
+                        return Some(c.rule) == first;
+                    }
+                    false
+                });
+            }
+            Self::Many(map) => {
+                groups.any(|group| {
+                    if let Some(bucket) = map.get(&fingerprint(group))
+                        && let Some((_, rule)) = bucket.0.iter().find(|(text, _)| **text == *group)
+                    {
+                        found(*rule);
+                    }
+                    false
+                });
+            }
+        }
+        best
+    }
+}
+
+/// A login's groups sorted by fingerprint, for asking about many CIDRs at
+/// once ([`reachable`](super::AuthorizationRules::reachable)): built in
+/// O(n log n) once, then each rule's group is one binary search instead of a
+/// walk over the user's groups.
+pub(crate) struct GroupSet<'a> {
+    sorted: Vec<(u64, &'a str)>,
+}
+
+impl<'a> GroupSet<'a> {
+    pub(crate) fn new(groups: Groups<'a>) -> Self {
+        let mut sorted: Vec<(u64, &str)> = groups.iter().map(|g| (fingerprint(g), g)).collect();
+        sorted.sort_unstable();
+        Self { sorted }
+    }
+
+    fn contains(&self, group: &str) -> bool {
+        let fp = fingerprint(group);
+        let start = self.sorted.partition_point(|&(f, _)| f < fp);
+        self.sorted[start..].iter().take_while(|&&(f, _)| f == fp).any(|&(_, g)| g == group)
+    }
+}
+
+impl GroupIndex {
+    /// [`GroupIndex::grant`] for a prepared [`GroupSet`].
+    pub(crate) fn grant_in(&self, set: &GroupSet<'_>) -> Option<u32> {
         match self {
             Self::Empty => None,
-            Self::Few(few) => {
-                let mut best: Option<u32> = None;
-                for group in groups.iter() {
-                    let (len, head) = (group.len(), head(group));
-                    for candidate in few.iter() {
-                        if candidate.len == len && candidate.head == head && *candidate.text == *group {
-                            best = Some(best.map_or(candidate.rule, |b| b.min(candidate.rule)));
-                            // `few` is in rule order: nothing after this candidate is lower.
-                            break;
-                        }
-                    }
-                    if best == Some(few[0].rule) {
-                        break;
-                    }
-                }
-                best
-            }
-            Self::Many(map) => groups.iter().filter_map(|g| map.get(g).copied()).min(),
+            // In rule order: the first held is the lowest.
+            Self::Few(few) => few.iter().find(|c| set.contains(&c.text)).map(|c| c.rule),
+            Self::Many(map) => map
+                .values()
+                .flat_map(|bucket| &bucket.0)
+                .filter(|(g, _)| set.contains(g))
+                .map(|&(_, r)| r)
+                .min(),
         }
     }
 }
 
-/// A word-at-a-time multiplicative hash (the Fx construction) with a final
-/// fold. SipHash, std's default, costs about five times as much on a
-/// 36-byte group ID, and a decision hashes up to 200 of them. The keys are
-/// group IDs from the rules, probed with group IDs from a signed assertion;
-/// this hash does not resist chosen collisions, which could only slow a
-/// lookup down, never change its answer.
+/// A `Hasher` for keys that are already well-mixed fingerprints.
 #[derive(Default)]
-pub(crate) struct FastHasher(u64);
+pub(crate) struct Prehashed(u64);
 
-const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for FastHasher {
+impl Hasher for Prehashed {
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+        // Only u64 keys are hashed; anything else is folded in, never dropped.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(K);
         }
-        let rest = chunks.remainder();
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        // The length keeps "a" and "a\0" apart.
-        self.add(u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56));
     }
 
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 
     fn finish(&self) -> u64 {
-        // Fold the high half down: the multiply leaves the low bits weak, and
-        // the table picks buckets with them.
-        let wide = u128::from(self.0) * u128::from(K);
-        (wide as u64) ^ ((wide >> 64) as u64)
+        self.0
     }
 }
 
@@ -216,11 +287,26 @@ mod tests {
     }
 
     #[test]
-    fn hasher_separates_lengths() {
-        use std::hash::BuildHasher;
-        let build = BuildHasherDefault::<FastHasher>::default();
-        assert_ne!(build.hash_one("a"), build.hash_one("a\0"));
-        assert_ne!(build.hash_one(""), build.hash_one("\0"));
-        assert_ne!(build.hash_one("12345678"), build.hash_one("123456780"));
+    fn fingerprints_separate_short_strings_and_collisions_stay_correct() {
+        assert_ne!(fingerprint("a"), fingerprint("a\0"));
+        assert_ne!(fingerprint(""), fingerprint("\0"));
+        assert_ne!(fingerprint("12345678"), fingerprint("123456780"));
+        // 30 bytes differing only outside the three windows: same fingerprint, told apart by comparison.
+        let (a, b) = ("12345678abc_DEFGHIJK_xyz87654321", "12345678abd_DEFGHIJK_xyy87654321");
+        assert_eq!(fingerprint(a), fingerprint(b));
+        let groups: Vec<String> = (0..10).map(|i| format!("12345678ab{i}_DEFGHIJK_xy{i}87654321")).collect();
+        let pairs: Vec<(&str, u32)> =
+            groups.iter().enumerate().map(|(i, g)| (g.as_str(), i as u32)).collect();
+        let index = GroupIndex::new(pairs);
+        let GroupIndex::Many(map) = &index else { panic!("not hashed") };
+        assert_eq!(map.len(), 1);
+        assert_eq!(index.grant(Groups::List(&[groups[7].as_str()])), Some(7));
+        assert_eq!(index.grant(Groups::List(&["12345678ab7_DEFGHIJK_xy787654320"])), None);
+        // The sorted set used for reachable() agrees, collisions included.
+        let user = [groups[7].as_str(), groups[3].as_str(), "12345678ab7_DEFGHIJK_xy787654320"];
+        let set = GroupSet::new(Groups::List(&user));
+        assert_eq!(index.grant_in(&set), Some(3));
+        assert_eq!(GroupIndex::new(vec![("x", 4), (groups[3].as_str(), 9)]).grant_in(&set), Some(9));
+        assert_eq!(index.grant_in(&GroupSet::new(Groups::List(&[]))), None);
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::AuthorizationRules;
 use super::cidr::Cidr;
-use super::groups::Groups;
+use super::groups::{GroupSet, Groups};
 use super::rules::Rule;
 use super::table::Table;
 
@@ -67,20 +67,22 @@ impl serde::Serialize for Reach<'_> {
 
 /// Every reachable CIDR of both families, IPv4 first, in address order.
 pub(crate) fn reachable<'a>(rules: &'a AuthorizationRules, groups: Groups<'_>) -> Vec<Reach<'a>> {
+    // Every CIDR is asked about: sort the user's groups once.
+    let set = GroupSet::new(groups);
     let mut out = Vec::new();
-    family(rules, &rules.v4, groups, &mut out);
-    family(rules, &rules.v6, groups, &mut out);
+    family(rules, &rules.v4, &set, &mut out);
+    family(rules, &rules.v6, &set, &mut out);
     out
 }
 
 fn family<'a, B>(
     rules: &'a AuthorizationRules,
     table: &Table<B>,
-    groups: Groups<'_>,
+    set: &GroupSet<'_>,
     out: &mut Vec<Reach<'a>>,
 ) {
     let grants: Vec<Option<u32>> =
-        table.entries.iter().map(|e| if e.is_active() { e.grant(groups) } else { None }).collect();
+        table.entries.iter().map(|e| if e.is_active() { e.grant_in(set) } else { None }).collect();
     // Entry id -> position in `out`, for the carve-outs below.
     let mut at: Vec<Option<usize>> = vec![None; table.entries.len()];
     for (id, entry) in table.entries.iter().enumerate() {

@@ -8,7 +8,7 @@
 //! maps keep the worst case fixed for any rule set, with no hasher to attack.
 
 use super::cidr::{Cidr, Net, mask_v4, mask_v6};
-use super::groups::{GroupIndex, Groups};
+use super::groups::{GroupIndex, GroupSet, Groups};
 use super::rules::{Grant, Rule};
 
 /// A network address of one family.
@@ -67,10 +67,19 @@ impl Entry {
 
     /// The lowest index of an active rule here that grants to `groups`.
     pub(crate) fn grant(&self, groups: Groups<'_>) -> Option<u32> {
-        match (self.access_all, self.groups.grant(groups)) {
-            (Some(a), Some(g)) => Some(a.min(g)),
-            (a, g) => a.or(g),
-        }
+        lowest(self.access_all, self.groups.grant(groups))
+    }
+
+    /// [`Entry::grant`] for a prepared [`GroupSet`].
+    pub(crate) fn grant_in(&self, set: &GroupSet<'_>) -> Option<u32> {
+        lowest(self.access_all, self.groups.grant_in(set))
+    }
+}
+
+fn lowest(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
