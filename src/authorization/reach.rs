@@ -5,7 +5,7 @@ use std::fmt;
 use super::AuthorizationRules;
 use super::cidr::Cidr;
 use super::groups::{GroupSet, Groups};
-use super::rules::Rule;
+use super::rules::{Grant, Rule};
 use super::table::Table;
 
 /// One CIDR the login can reach, the rule that grants it, and the more
@@ -41,10 +41,19 @@ impl<'a> Reach<'a> {
     }
 }
 
-/// `10.0.0.0/16 via AuthorizationRules[1] (10.0.0.0/16 for group "S-xxxxx15"), except 10.0.2.119/32`
+/// `10.0.0.0/16 via AuthorizationRules[1] (group "S-xxxxx15", Description "dev VPC"), except 10.0.2.119/32`
 impl fmt::Display for Reach<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} via {}", self.cidr, self.granted_by)?;
+        let rule = self.granted_by;
+        write!(f, "{} via AuthorizationRules[{}] (", self.cidr, rule.index())?;
+        match rule.grant() {
+            Grant::AllUsers => f.write_str("all users")?,
+            Grant::Group(group) => write!(f, "group {group}")?,
+        }
+        if let Some(description) = rule.description() {
+            write!(f, ", Description {description}")?;
+        }
+        f.write_str(")")?;
         for (i, cidr) in self.except.iter().enumerate() {
             f.write_str(if i == 0 { ", except " } else { ", " })?;
             write!(f, "{cidr}")?;

@@ -234,16 +234,23 @@ struct Object<'j> {
 
 impl<'j> Object<'j> {
     fn new(entries: &'j [(String, Json)], location: impl Fn() -> Location) -> Result<Self, RulesError> {
-        // Sort-free duplicate check: objects here have a handful of keys.
-        for (i, (key, _)) in entries.iter().enumerate() {
-            if entries[..i].iter().any(|(k, _)| k == key) {
-                return Err(RulesError::DuplicateField {
-                    location: location(),
-                    field: Untrusted::new(key.as_str()),
-                });
-            }
+        let duplicate = if entries.len() <= 16 {
+            // The usual handful of keys: compare pairwise, no allocation.
+            entries
+                .iter()
+                .enumerate()
+                .find(|(i, (key, _))| entries[..*i].iter().any(|(k, _)| k == key))
+                .map(|(_, (key, _))| key.as_str())
+        } else {
+            // A file with thousands of keys in one object must not cost quadratic time.
+            let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+            keys.sort_unstable();
+            keys.windows(2).find(|pair| pair[0] == pair[1]).map(|pair| pair[0])
+        };
+        match duplicate {
+            Some(key) => Err(RulesError::DuplicateField { location: location(), field: Untrusted::new(key) }),
+            None => Ok(Self { entries }),
         }
-        Ok(Self { entries })
     }
 
     fn get(&self, field: &str) -> Option<&'j Json> {
