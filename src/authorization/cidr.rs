@@ -19,7 +19,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 /// assert_eq!(refused, CidrError::HostBitsSet { network: "10.1.0.0/16".parse()? });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Cidr(Net);
 
 /// Ordered IPv4 first, then by network address, then by prefix length, so
@@ -153,6 +153,13 @@ impl Cidr {
             }
             _ => false,
         }
+    }
+}
+
+/// `Cidr(10.1.0.0/16)`, not the numbers inside.
+impl fmt::Debug for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cidr({self})")
     }
 }
 

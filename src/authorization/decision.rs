@@ -24,7 +24,7 @@ const GROUPS_SHOWN: usize = 10;
 /// operator-readable reason, for example:
 ///
 /// `denied: 10.1.2.3 is decided by 10.1.0.0/16, which grants only group "G1"; the user is in "G2", "G3"; 0.0.0.0/0 would allow but is less specific`
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Decision<'a> {
     rules: &'a AuthorizationRules,
     groups: Groups<'a>,
@@ -217,6 +217,19 @@ fn same_but_case(a: &str, b: &str) -> bool {
         return a.eq_ignore_ascii_case(b);
     }
     a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// The outcome without the borrowed rule set and groups (which can be large).
+impl fmt::Debug for Decision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decision")
+            .field("allowed", &self.is_allowed())
+            .field("destination", &self.destination)
+            .field("requested", &self.requested)
+            .field("deciding_cidr", &self.deciding_cidr())
+            .field("granting_rule", &self.granting_rule().map(Rule::index))
+            .finish()
+    }
 }
 
 impl fmt::Display for Decision<'_> {

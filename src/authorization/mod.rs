@@ -64,6 +64,14 @@
 //! }
 //! ```
 //!
+//! ```compile_fail,E0308
+//! # use samlguard::authorization::AuthorizationRules;
+//! fn check(rules: &AuthorizationRules) {
+//!     // Group names from anywhere but a verified response.
+//!     rules.decide(&["admins"], "10.0.0.1".parse().unwrap());
+//! }
+//! ```
+//!
 //! ```compile_fail,E0423
 //! # use samlguard::authorization::AuthorizationRules;
 //! # use samlguard::policy::{ClientVpnLogin, Verified};

@@ -524,6 +524,10 @@ fn ipv4_mapped_destinations_are_evaluated_as_ipv4() {
     assert!(decision.is_allowed());
     assert_eq!(decision.destination(), ip("10.0.0.1"));
     assert_eq!(decision.requested_destination(), ip("::ffff:10.0.0.1"));
+    assert_eq!(
+        format!("{decision:?}"),
+        "Decision { allowed: true, destination: 10.0.0.1, requested: ::ffff:10.0.0.1, deciding_cidr: Some(Cidr(10.0.0.0/8)), granting_rule: Some(0) }"
+    );
     // ::/0 does not decide IPv4 traffic, whatever its notation.
     let decision = decide(&r, &["v6"], "::ffff:10.0.0.1");
     assert!(!decision.is_allowed());
