@@ -176,6 +176,14 @@ fn decisions_and_reach_serialize() {
     assert_eq!(value["granting_rule"], serde_json::Value::Null);
     assert_eq!(value["less_specific_grants"], serde_json::json!([0]));
     assert!(value["reason"].as_str().unwrap().starts_with("denied: 10.1.9.9 is decided by 10.1.9.0/24"));
+    assert_eq!(
+        serde_json::to_value(&r.rules()[1]).unwrap(),
+        serde_json::json!({
+            "index": 1, "client_vpn_endpoint_id": "cvpn-endpoint-0abc", "description": null,
+            "destination_cidr": "10.1.9.0/24", "access_all": false, "group_id": "other",
+            "status": "active", "status_message": null,
+        })
+    );
     let reach = serde_json::to_value(r.reachable(&login)).unwrap();
     assert_eq!(
         reach,

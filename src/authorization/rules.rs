@@ -157,6 +157,32 @@ impl fmt::Display for Rule {
     }
 }
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for RuleStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The fields as AWS names them, in snake case; received text unescaped
+/// (JSON escapes it).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Rule", 8)?;
+        s.serialize_field("index", &self.index)?;
+        s.serialize_field("client_vpn_endpoint_id", &self.endpoint_id)?;
+        s.serialize_field("description", &self.description)?;
+        s.serialize_field("destination_cidr", &self.cidr)?;
+        s.serialize_field("access_all", &(self.grant == Grant::AllUsers))?;
+        s.serialize_field("group_id", &self.group())?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("status_message", &self.status_message)?;
+        s.end()
+    }
+}
+
 /// A JSON value that keeps every key of every object, in order.
 enum Json {
     Null,
