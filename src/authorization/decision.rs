@@ -15,7 +15,7 @@ use super::rules::{Grant, Rule};
 use super::table::Entry;
 use crate::Untrusted;
 
-/// At most this many of the user's groups are listed in a reason.
+/// At most this many groups (the user's, or a CIDR's) are listed in a reason.
 const GROUPS_SHOWN: usize = 10;
 
 /// The outcome of [`AuthorizationRules::decide`] for one destination.
@@ -277,11 +277,14 @@ impl fmt::Display for Decision<'_> {
             }
         }
         f.write_str(if groups.len() == 1 { "group " } else { "groups " })?;
-        for (i, group) in groups.iter().enumerate() {
+        for (i, group) in groups.iter().take(GROUPS_SHOWN).enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             write!(f, "{group}")?;
+        }
+        if groups.len() > GROUPS_SHOWN {
+            write!(f, " and {} more", groups.len() - GROUPS_SHOWN)?;
         }
         f.write_str("; ")?;
         self.write_user_groups(f)?;

@@ -413,6 +413,10 @@ fn many_groups_at_one_cidr_use_the_hash_index() {
     check(&r, &["group-50", "GROUP-49"], &[("10.1.1.1", false)]);
     assert_eq!(decide(&r, &["group-49", "group-07"], "10.1.1.1").granting_rule().map(Rule::index), Some(7));
     assert_eq!(decide(&r, &["GROUP-49"], "10.1.1.1").case_near_misses().len(), 1);
+    assert_eq!(
+        decide(&r, &["x"], "10.1.1.1").to_string(),
+        r#"denied: 10.1.1.1 is decided by 10.0.0.0/8, which grants only groups "group-00", "group-01", "group-02", "group-03", "group-04", "group-05", "group-06", "group-07", "group-08", "group-09" and 40 more; the user is in "x""#
+    );
 }
 
 #[test]
