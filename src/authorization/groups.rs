@@ -12,13 +12,13 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::saml::Values;
+use crate::policy::ClientVpnLogin;
 
 /// The groups of one login, in the order received.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Groups<'a> {
     /// A verified login's `memberOf` values.
-    Values(&'a Values),
+    Login(&'a ClientVpnLogin),
     /// Any list (tests, the property model).
     #[cfg_attr(not(test), allow(dead_code))]
     List(&'a [&'a str]),
@@ -27,17 +27,17 @@ pub(crate) enum Groups<'a> {
 impl<'a> Groups<'a> {
     pub(crate) fn len(self) -> usize {
         match self {
-            Self::Values(values) => values.len(),
+            Self::Login(login) => login.groups().len(),
             Self::List(list) => list.len(),
         }
     }
 
     pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> + 'a {
-        // Index-based so that both sources share one iterator type.
-        (0..self.len()).map(move |i| match self {
-            Self::Values(values) => values.get(i).unwrap_or_default(),
-            Self::List(list) => list.get(i).copied().unwrap_or_default(),
-        })
+        let (login, list) = match self {
+            Self::Login(login) => (Some(login.groups()), None),
+            Self::List(list) => (None, Some(list)),
+        };
+        login.into_iter().flat_map(|values| values.iter()).chain(list.into_iter().flatten().copied())
     }
 
     /// Calls `f` on each group until it returns true; true if one did. The
@@ -45,7 +45,7 @@ impl<'a> Groups<'a> {
     #[inline]
     pub(crate) fn any(self, f: impl FnMut(&'a str) -> bool) -> bool {
         match self {
-            Self::Values(values) => values.iter().any(f),
+            Self::Login(login) => login.groups().iter().any(f),
             Self::List(list) => list.iter().copied().any(f),
         }
     }

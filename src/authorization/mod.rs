@@ -227,13 +227,13 @@ impl AuthorizationRules {
 
     /// Decides whether `login` may reach `destination`.
     pub fn decide<'a>(&'a self, login: &'a Verified<ClientVpnLogin>, destination: IpAddr) -> Decision<'a> {
-        self.decide_groups(Groups::Values(login.groups()), destination)
+        self.decide_groups(Groups::Login(login), destination)
     }
 
     /// Every CIDR `login` can reach, with the granting rule and the more
     /// specific CIDRs taken away from it; IPv4 first, in address order.
     pub fn reachable<'a>(&'a self, login: &'a Verified<ClientVpnLogin>) -> Vec<Reach<'a>> {
-        reach::reachable(self, Groups::Values(login.groups()))
+        reach::reachable(self, Groups::Login(login))
     }
 
     /// The decision for any list of groups: the core of [`Self::decide`].
