@@ -346,7 +346,12 @@ mod tests {
             }
         }
         // Every kind is produced somewhere (a kind nobody produces is a stale name).
-        let unproduced: Vec<_> = ErrorKind::ALL.iter().filter(|k| !owner.contains_key(k)).collect();
+        // The authorization rules' kinds are checked by that module's own
+        // coverage test (every `authorization_rules_*` kind produced there).
+        let unproduced: Vec<_> = ErrorKind::ALL
+            .iter()
+            .filter(|k| !owner.contains_key(k) && !k.as_str().starts_with("authorization_rules_"))
+            .collect();
         assert!(unproduced.iter().all(|k| KINDS_OF_OPTIONAL_STAGES.contains(k)), "{unproduced:?}");
     }
 

@@ -337,6 +337,36 @@ kinds! {
     MetadataNotSigned = "metadata_not_signed",
     /// An empty IdP entity ID.
     EmptyEntityId = "empty_entity_id",
+
+    // authorization: Client VPN authorization rules (configuration)
+    /// The rules file is longer than the limit.
+    AuthorizationRulesTooLarge = "authorization_rules_too_large",
+    /// The rules file is not plain UTF-8.
+    AuthorizationRulesEncoding = "authorization_rules_encoding",
+    /// The rules file is not JSON.
+    AuthorizationRulesJson = "authorization_rules_json",
+    /// A required field of the rules JSON is missing.
+    AuthorizationRulesMissingField = "authorization_rules_missing_field",
+    /// A field of the rules JSON has the wrong type.
+    AuthorizationRulesFieldType = "authorization_rules_field_type",
+    /// A key appears twice in one object of the rules JSON.
+    AuthorizationRulesDuplicateField = "authorization_rules_duplicate_field",
+    /// The rules JSON is one page of several (it has a NextToken).
+    AuthorizationRulesIncomplete = "authorization_rules_incomplete",
+    /// A DestinationCidr that is not a CIDR.
+    AuthorizationRulesInvalidCidr = "authorization_rules_invalid_cidr",
+    /// A DestinationCidr with host bits set past its prefix length.
+    AuthorizationRulesCidrHostBits = "authorization_rules_cidr_host_bits",
+    /// A DestinationCidr inside the IPv4-mapped IPv6 range.
+    AuthorizationRulesMappedIpv6Cidr = "authorization_rules_mapped_ipv6_cidr",
+    /// A rule with both AccessAll and a GroupId.
+    AuthorizationRulesBothGrants = "authorization_rules_both_grants",
+    /// A rule with neither AccessAll nor a GroupId.
+    AuthorizationRulesNoGrant = "authorization_rules_no_grant",
+    /// A Status.Code AWS does not define.
+    AuthorizationRulesUnknownStatus = "authorization_rules_unknown_status",
+    /// Rules of more than one Client VPN endpoint.
+    AuthorizationRulesMixedEndpoints = "authorization_rules_mixed_endpoints",
 }
 
 impl ErrorKind {

@@ -49,6 +49,7 @@ pub mod xmlenc;
 pub use error::{Error, ErrorView};
 pub use kind::{ErrorKind, UnknownKind};
 pub use policy::{Context, Login, Policy, Profile, Unrecorded, Verified};
+pub use profile::authorization;
 pub use profile::{AwsConsole, AwsConsoleLogin, ClientVpn, ClientVpnLogin, Generic};
 pub use replay::{MemoryReplayStore, ReplayStore};
 pub use text::Untrusted;

@@ -16,7 +16,7 @@ mod error;
 mod generic;
 
 pub use aws_console::{Arn, AwsConsole, AwsConsoleLogin, AwsRole, SessionTag};
-pub use clientvpn::{ClientVpn, ClientVpnLogin};
+pub use clientvpn::{ClientVpn, ClientVpnLogin, authorization};
 pub use error::{ClaimError, NameIdProblem, RoleProblem, TagProblem};
 pub use generic::Generic;
 

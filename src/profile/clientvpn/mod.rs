@@ -1,4 +1,7 @@
-//! AWS Client VPN (SAML federated authentication).
+//! AWS Client VPN (SAML federated authentication): its claims, and the
+//! authorization rules evaluated on them.
+
+pub mod authorization;
 
 use super::{ClaimError, NameIdProblem, has_deceptive, single, values};
 use crate::Error;
