@@ -6,6 +6,7 @@ use crate::input::InputError;
 use crate::kind::ErrorKind;
 use crate::policy::{PolicyError, SignedElement};
 use crate::profile::ClaimError;
+use crate::profile::authorization::RulesError;
 use crate::replay::ReplayError;
 use crate::saml::SamlError;
 use crate::trust::ConfigError;
@@ -48,6 +49,9 @@ pub enum Error {
     /// The trust configuration is unusable.
     #[error(transparent)]
     Config(ConfigError),
+    /// Client VPN authorization rules could not be read.
+    #[error(transparent)]
+    Authorization(RulesError),
 }
 
 impl Error {
@@ -62,6 +66,7 @@ impl Error {
             Self::Claim(e) => e.kind(),
             Self::Replay(e) => e.kind(),
             Self::Config(e) => e.kind(),
+            Self::Authorization(e) => e.kind(),
         }
     }
 
@@ -71,6 +76,7 @@ impl Error {
         match self {
             Self::Policy(e) => e.hint(),
             Self::Claim(e) => e.hint(),
+            Self::Authorization(e) => e.hint(),
             Self::Signature { error, .. } => signature_hint(error),
             Self::Input(_) => {
                 Some("send the SAMLResponse as XML, its base64, or the whole form body (SAMLResponse=...)")
@@ -136,7 +142,8 @@ from_stage!(
     Policy(PolicyError),
     Claim(ClaimError),
     Replay(ReplayError),
-    Config(ConfigError)
+    Config(ConfigError),
+    Authorization(RulesError)
 );
 
 impl From<C14nError> for Error {

@@ -13,6 +13,7 @@
 //! configuration errors (bad flags, unreadable INPUT or trust files, metadata
 //! without a signing key).
 
+mod authorization;
 mod bench;
 mod c14n;
 mod failure;

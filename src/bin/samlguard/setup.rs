@@ -2,11 +2,13 @@
 
 use std::ffi::OsString;
 use std::io::{self, Read};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
+use samlguard::authorization::AuthorizationRules;
 use samlguard::crypto::{Algorithms, PublicKey};
 use samlguard::trust::{IdpTrust, MetadataOptions};
 use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, Policy, Profile};
@@ -74,6 +76,14 @@ pub(crate) struct PolicyArgs {
     /// obtained out of band.
     #[arg(long, value_name = "PEMFILE")]
     metadata_signer: Option<PathBuf>,
+    /// Client VPN: the endpoint's authorization rules, as printed by
+    /// `aws ec2 describe-client-vpn-authorization-rules` (JSON).
+    #[arg(long, value_name = "FILE")]
+    authorization_rules: Option<PathBuf>,
+    /// Client VPN with --authorization-rules: decide access to this address;
+    /// repeatable. Exit 1 when any is denied.
+    #[arg(long, value_name = "IP")]
+    destination: Vec<IpAddr>,
 }
 
 /// A policy for the profile chosen on the command line.
@@ -87,6 +97,8 @@ pub(crate) struct Setup {
     pub(crate) policy: AnyPolicy,
     pub(crate) context: Context,
     pub(crate) clock_skew: u64,
+    /// Client VPN authorization rules and the destinations to decide.
+    pub(crate) authorization: Option<(AuthorizationRules, Vec<IpAddr>)>,
 }
 
 impl Setup {
@@ -181,6 +193,22 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
             "the generic profile needs --audience URI (this SP's entity ID) and --acs-url URL (its ACS URL)",
         ));
     }
+    if !args.destination.is_empty() && args.authorization_rules.is_none() {
+        return Err(Failure::usage(
+            "--destination needs --authorization-rules FILE (the endpoint's rules, from aws ec2 describe-client-vpn-authorization-rules)",
+        ));
+    }
+    if args.authorization_rules.is_some() && args.profile != ProfileName::Clientvpn {
+        return Err(Failure::usage("--authorization-rules applies to the clientvpn profile only"));
+    }
+    let authorization = match &args.authorization_rules {
+        Some(path) => {
+            let rules = AuthorizationRules::from_json(&read_config(path)?)
+                .map_err(|e| Failure::config(path, &Error::from(e)))?;
+            Some((rules, args.destination.clone()))
+        }
+        None => None,
+    };
     let trust = load_trust(args)?;
     let policy = match args.profile {
         ProfileName::Clientvpn => {
@@ -201,7 +229,7 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
         Some(id) => Context::new(now).expecting_request(id.clone()),
         None => Context::new(now).accepting_unsolicited(),
     };
-    Ok(Setup { policy, context, clock_skew: args.clock_skew })
+    Ok(Setup { policy, context, clock_skew: args.clock_skew, authorization })
 }
 
 /// `--audience`/`--acs-url` replace the profile's defaults when given.

@@ -11,6 +11,7 @@ use samlguard::{AwsConsoleLogin, ClientVpnLogin, Login, Policy, Profile};
 use serde::Serialize;
 
 use crate::Format;
+use crate::authorization::{Authorization, DecisionJson, ReachJson};
 use crate::failure::Failure;
 use crate::output::{emit, emit_json, rfc3339, show};
 use crate::report::Report;
@@ -36,7 +37,14 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let setup = setup(&args.policy, true)?;
     let raw = read_input(&args.input, InputLimits::default().max_encoded_bytes)?;
     match &setup.policy {
-        AnyPolicy::ClientVpn(policy) => verify_with(policy, &raw, &setup, args.format),
+        AnyPolicy::ClientVpn(policy) => {
+            let login = policy.validate(&raw, &setup.context).map_err(|e| setup.refusal(&e))?;
+            let authorization = setup
+                .authorization
+                .as_ref()
+                .map(|(rules, destinations)| Authorization::new(rules, &login, destinations));
+            Ok(report(policy, &login, &setup, args.format, authorization.as_ref()))
+        }
         AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format),
         AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format),
     }
@@ -48,6 +56,10 @@ struct AcceptedJson<'a, L: Serialize> {
     profile: &'static str,
     #[serde(flatten)]
     login: &'a L,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorization: Option<Vec<DecisionJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reachable: Option<Vec<ReachJson<'a>>>,
 }
 
 fn verify_with<P: Profile>(
@@ -60,16 +72,42 @@ where
     P::Login: Claims + Serialize,
 {
     let login = policy.validate(raw, &setup.context).map_err(|e| setup.refusal(&e))?;
+    Ok(report(policy, &*login, setup, format, None))
+}
+
+/// Prints an accepted login (and the authorization decisions); exit 1 when a
+/// requested destination is denied.
+fn report<'a, P: Profile>(
+    policy: &Policy<P>,
+    login: &'a P::Login,
+    setup: &Setup,
+    format: Format,
+    authorization: Option<&Authorization<'a>>,
+) -> ExitCode
+where
+    P::Login: Claims + Serialize,
+{
     match format {
-        Format::Json => {
-            emit_json(&AcceptedJson { valid: true, profile: policy.profile_name(), login: &*login })
-        }
+        Format::Json => emit_json(&AcceptedJson {
+            valid: true,
+            profile: policy.profile_name(),
+            login,
+            authorization: authorization.map(Authorization::json),
+            reachable: authorization.map(Authorization::reachable_json),
+        }),
         Format::Text => {
             let trust = policy.trust();
-            emit(&accepted_text(policy.profile_name(), &*login, trust.keys(), setup));
+            let mut text = accepted_text(policy.profile_name(), login, trust.keys(), setup);
+            if let Some(authorization) = authorization {
+                let mut report = Report::default();
+                report.raw("AUTHORIZATION (AWS Client VPN rules: the longest matching prefix decides)\n");
+                authorization.text(&mut report);
+                text.push_str(&report.into_text());
+            }
+            emit(&text);
         }
     }
-    Ok(ExitCode::SUCCESS)
+    if authorization.is_some_and(|a| !a.all_allowed()) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// The profile-specific part of an accepted login's text report. Every
