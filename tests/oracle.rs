@@ -153,8 +153,8 @@ fn samlguard_never_accepts_what_libxmlsec1_rejects() {
                             .push(format!("{name} variant {variant} signature {index} key {key_name}")),
                         (Err(_), false) => both_reject += 1,
                         (Err(e), true) => {
-                            *stricter.entry(e.kind()).or_default() += 1;
-                            if !STRICTER.contains(&e.kind()) {
+                            *stricter.entry(e.kind().as_str()).or_default() += 1;
+                            if !STRICTER.contains(&e.kind().as_str()) {
                                 failures.push(format!(
                                     "{name} variant {variant} signature {index} key {key_name}: libxmlsec1 accepts, samlguard: {e}"
                                 ));

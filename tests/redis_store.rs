@@ -222,11 +222,11 @@ fn concurrent_validations_accept_exactly_once() {
         })
         .collect();
     let outcomes: Vec<_> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
-    for i in 0..FLEET.len() {
+    for (i, rel) in FLEET.iter().enumerate() {
         let accepted = outcomes.iter().filter(|(j, r)| *j == i && r.is_ok()).count();
         let replayed =
             outcomes.iter().filter(|(j, r)| *j == i && *r == Err(ErrorKind::ReplayedAssertion)).count();
-        assert_eq!((accepted, replayed), (1, 2 * PER_THREAD - 1), "{}", FLEET[i]);
+        assert_eq!((accepted, replayed), (1, 2 * PER_THREAD - 1), "{rel}");
     }
 }
 

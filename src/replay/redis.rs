@@ -155,7 +155,10 @@ impl RedisReplayStore {
         // new connection sends nothing before its SET, so reconnecting costs
         // one round trip less and stays within the timeouts.
         let settings = info.redis_settings().clone().set_skip_set_lib_name();
-        let client = Client::open(info.set_redis_settings(settings)).map_err(RedisUrlError)?;
+        // One small command then wait for its answer: never hold it back.
+        let tcp = info.tcp_settings().clone().set_nodelay(true);
+        let client =
+            Client::open(info.set_redis_settings(settings).set_tcp_settings(tcp)).map_err(RedisUrlError)?;
         Ok(Self {
             client,
             prefix: Self::DEFAULT_PREFIX.to_owned(),
