@@ -92,6 +92,7 @@ async fn accepts_once_and_still_refuses_the_replay_after_a_metadata_refresh() {
 
     let first = post(served.acs, "/saml/acs", &form("responses/aws-console.xml")).await;
     assert_eq!(first.status, 200, "{}", first.json);
+    assert!(first.headers.contains("content-type: application/json"), "{}", first.headers);
     assert_eq!(first.json["name_id"], "k3vQ9XnW2bYp7sLr1cTfHd8uJmA0eZoGiE5yR4qP6hN");
     assert_eq!(first.json["roles"][0]["role_arn"], "arn:aws:iam::123456789012:role/Admin");
 
