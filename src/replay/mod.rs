@@ -4,8 +4,8 @@
 //! A [`ReplayStore`] answers one question atomically: has this
 //! [`ReplayKey`] (issuer, assertion ID) been recorded before and not yet
 //! expired? If not, it records it. [`MemoryReplayStore`] is the default, for
-//! one process; a store shared by a fleet of gateways implements the same
-//! trait.
+//! one process; `RedisReplayStore` (feature `redis`) is shared by a fleet of
+//! gateways.
 //!
 //! Stores fail closed: when a store cannot answer (full, unreachable, timed
 //! out) it returns a [`ReplayError`] and the response is refused; it never
@@ -24,12 +24,16 @@
 //! ```
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisReplayStore, RedisUrlError};
 pub use memory::MemoryReplayStore;
 
 use crate::kind::ErrorKind;

@@ -69,6 +69,12 @@ impl Failure {
         }
     }
 
+    /// Appends what caused the failure to its message.
+    pub(crate) fn with_cause(mut self, cause: &str) -> Self {
+        self.message.push_str(cause);
+        self
+    }
+
     /// Adds a note for people (text output only).
     pub(crate) fn with_note(mut self, note: String) -> Self {
         self.note = Some(note.into());

@@ -22,6 +22,9 @@ pub(crate) fn for_error(error: &Error) -> Option<&'static str> {
         ErrorKind::AudienceMismatch | ErrorKind::DestinationMismatch | ErrorKind::RecipientMismatch => {
             "--profile for the service this response was made for, or --audience / --acs-url"
         }
+        ErrorKind::ReplayStoreUnavailable => {
+            "--replay-store with the URL of a Redis that answers (redis-cli -u URL ping)"
+        }
         _ => return None,
     })
 }

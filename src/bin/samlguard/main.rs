@@ -20,6 +20,7 @@ mod failure;
 mod hints;
 mod inspect;
 mod output;
+mod replay_store;
 mod report;
 mod setup;
 mod verify;

@@ -104,7 +104,7 @@ pub(crate) struct Setup {
 impl Setup {
     /// The refusal of a response, with the clock used when it is about time.
     pub(crate) fn refusal(&self, error: &Error) -> Failure {
-        let failure = Failure::refusal(error);
+        let failure = crate::replay_store::with_cause(Failure::refusal(error), error);
         if crate::failure::is_about_time(error) {
             return failure.with_note(format!(
                 "checked at {} with {} s clock skew",

@@ -14,6 +14,7 @@ use crate::Format;
 use crate::authorization::{Authorization, DecisionJson, ReachJson};
 use crate::failure::Failure;
 use crate::output::{emit, emit_json, rfc3339, show};
+use crate::replay_store;
 use crate::report::Report;
 use crate::setup::{AnyPolicy, PolicyArgs, Setup, read_input, setup};
 
@@ -24,6 +25,12 @@ const MAX_SHOWN_GROUPS: usize = 20;
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    /// Shared replay store, e.g. redis://127.0.0.1:6379/0: a response
+    /// accepted by any run or gateway using it is refused as a replay; when
+    /// it cannot be reached the response is refused. Default: nothing is
+    /// remembered between runs.
+    #[arg(long, value_name = "URL")]
+    replay_store: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -34,7 +41,10 @@ pub(crate) struct VerifyArgs {
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let setup = setup(&args.policy, true)?;
+    let mut setup = setup(&args.policy, true)?;
+    if let Some(url) = &args.replay_store {
+        setup.policy = setup.policy.with_replay_store(replay_store::open(url)?);
+    }
     let raw = read_input(&args.input, InputLimits::default().max_encoded_bytes)?;
     match &setup.policy {
         AnyPolicy::ClientVpn(policy) => {
