@@ -291,10 +291,11 @@ fn from_export(text: &[u8], pick: Option<u64>) -> Result<Captured, Failure> {
         Some(n) => match usize::try_from(n) {
             Ok(n) if n <= count => n,
             _ => {
-                let origin = Origin { format, candidates, picked: 0 };
+                let list: Vec<String> =
+                    candidates.iter().map(|c| format!("#{} {}", c.index, c.describe())).collect();
                 return Err(Failure::usage(format!(
-                    "--pick {n}: the {format} holds {count} POST(s) with a SAMLResponse\n{}",
-                    origin.note().trim_end()
+                    "--pick {n}: the {format} holds {count} POST(s) with a SAMLResponse: {}",
+                    list.join("; ")
                 )));
             }
         },

@@ -192,8 +192,10 @@ impl Cause {
                     .to_owned()
             }
             Self::StillRefused(kind) => format!(
-                "with the KeyInfo certificate the signature verifies, but the response would still be \
-                 refused ({kind}): fix that too after updating the trust"
+                "the signature verifies with the KeyInfo certificate: the IdP has most likely rolled its \
+                 signing key and the pinned metadata is stale (compare the SHA-1 thumbprint above with \
+                 Entra's active certificate; if it is not Entra's, someone else signed this response). \
+                 Even with that certificate pinned the response would still be refused: {kind}"
             ),
             Self::Verifies => "the signature verifies with the KeyInfo certificate: the IdP has most likely \
                  rolled its signing key (compare the SHA-1 thumbprint above with Entra's active \
@@ -243,14 +245,14 @@ fn keys(
         Some(key) => {
             let trusted = match pinned_index {
                 Some(i) => format!("pinned #{}", i + 1),
-                None => style.bad("UNTRUSTED"),
+                None => {
+                    format!("{}: taken from the response, never used to accept it", style.bad("UNTRUSTED"))
+                }
             };
-            report.raw(&format!(
-                "  {element} signed with the KeyInfo certificate ({trusted}: sent in the response)\n"
-            ));
+            report.raw(&format!("  KeyInfo certificate of the {element} signature ({trusted})\n"));
             certificate::lines(&mut report, 4, "", key, None);
         }
-        None => report.raw(&format!("  {element} signature: no certificate in KeyInfo\n")),
+        None => report.raw(&format!("  the {element} signature has no certificate in KeyInfo\n")),
     }
     report
         .raw(&format!("  pinned certificates ({}, from --idp-metadata / --idp-cert)\n", trust.keys().len()));
