@@ -129,7 +129,7 @@ def acs_body(name):
     return f"SAMLResponse={form_encode(response_b64(name))}&RelayState={RELAY_STATE}"
 
 
-def clientvpn_signin_har():
+def clientvpn_signin_har(response="clientvpn"):
     _, request = authn_request()
     signin = f"{LOGIN}/saml2?SAMLRequest={form_encode(request)}&RelayState={RELAY_STATE}"
     return har([
@@ -145,7 +145,7 @@ def clientvpn_signin_har():
                   size=9812),
         har_entry("2026-01-15T09:59:59.301Z", "POST", "https://login.microsoftonline.com/kmsi", 200, "text/html",
                   body="LoginOptions=1&type=28&ctx=rQQIARAAhZG9a9tAGMZ9", size=6120),
-        har_entry("2026-01-15T10:00:00.418Z", "POST", VPN_ACS, 200, "text/html", body=acs_body("clientvpn"),
+        har_entry("2026-01-15T10:00:00.418Z", "POST", VPN_ACS, 200, "text/html", body=acs_body(response),
                   size=97),
         har_entry("2026-01-15T10:00:00.733Z", "GET", VPN_ACS + "favicon.ico", 404, "text/plain", size=19),
     ], {"name": "WebInspector", "version": "537.36"})
@@ -235,6 +235,8 @@ def write_text(path, text):
 def captures():
     os.makedirs("captures", exist_ok=True)
     write_json("captures/clientvpn-signin.har", clientvpn_signin_har())
+    # The same sign-in after the IdP rolled its key (responses/clientvpn-next-key.xml).
+    write_json("captures/clientvpn-rollover-signin.har", clientvpn_signin_har("clientvpn-next-key"))
     write_json("captures/two-signins.har", two_signins_har())
     write_json("captures/clientvpn-signin.saml-tracer.json", clientvpn_tracer())
     write_json("captures/clientvpn-signin.saml-tracer-hashed.json", clientvpn_tracer(filtered=True))

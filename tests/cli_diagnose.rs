@@ -201,6 +201,11 @@ fn stale_metadata_names_the_rollover_without_accepting() {
     let pinned = key["pinned_certificates"].as_array().unwrap();
     assert_eq!(pinned.len(), 1);
     assert_eq!(pinned[0]["sha1"], IDP_SHA1.to_lowercase());
+    // The same from the browser's HAR export of the sign-in.
+    let har = path("captures/clientvpn-rollover-signin.har");
+    let (text, v) = refused(&with_metadata("clientvpn", "metadata/entra-stale.xml", &[], &har));
+    assert!(text.starts_with(&expected), "{text}");
+    assert_eq!(v["diagnosis"]["signing_key"]["likely_cause"], "idp_key_rollover");
     // With the current metadata it is accepted.
     let args =
         with_metadata("clientvpn", "metadata/entra.xml", &[], &path("responses/clientvpn-next-key.xml"));

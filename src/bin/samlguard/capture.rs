@@ -21,8 +21,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
+use samlguard::input::InputLimits;
 use serde::Deserialize;
-use serde::Serialize;
 
 use crate::failure::Failure;
 use crate::output::{emit_stderr, rfc3339, show};
@@ -62,7 +62,6 @@ pub(crate) struct Origin {
 }
 
 /// One POST carrying a SAMLResponse.
-#[derive(Serialize)]
 pub(crate) struct Candidate {
     /// 1-based, as `--pick` takes it.
     pub(crate) index: usize,
@@ -72,7 +71,6 @@ pub(crate) struct Candidate {
     /// When the browser sent it (HAR only), RFC 3339 UTC, or the received
     /// text escaped when it is not a time.
     pub(crate) time: Option<String>,
-    #[serde(skip)]
     body: Vec<u8>,
 }
 
@@ -163,6 +161,10 @@ pub(crate) fn extract(raw: Vec<u8>, pick: Option<u64>) -> Result<Captured, Failu
             )),
         });
     }
+    // Read as before exports were: the decoder sees at most one byte past
+    // its limit, enough to report the excess.
+    let mut raw = raw;
+    raw.truncate(InputLimits::default().max_encoded_bytes.saturating_add(1));
     Ok(Captured { bytes: raw, origin: None })
 }
 
@@ -319,10 +321,17 @@ fn is_post(method: &str) -> bool {
 }
 
 /// Whether a (still URL-encoded) field name reads as SAMLResponse, in any
-/// letter case or decoration: the library then decides whether it is one.
+/// letter case or decoration (spaces, controls, a `[…]` suffix), as the
+/// library's form reader compares names: the library then decides whether
+/// it is one, or refuses it.
 fn names_saml_response(key: &str) -> bool {
-    let decoded = percent_decode_lossy(key);
-    decoded.to_ascii_lowercase().contains("samlresponse")
+    let decoded: String =
+        percent_decode_lossy(key).chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let name = match (decoded.find('['), decoded.ends_with(']')) {
+        (Some(open), true) => &decoded[..open],
+        _ => decoded.as_str(),
+    };
+    name.eq_ignore_ascii_case(FIELD)
 }
 
 /// Percent-decoding for recognising a field name only (never for the value).
@@ -504,6 +513,7 @@ mod tests {
             {"startedDateTime":"2026-01-15T11:00:00+01:00","request":{"method":"POST","url":"https://a/","postData":{"text":"SAMLResponse=A%3D"}}},
             {"request":{"method":"GET","url":"https://b/?SAMLResponse=x"}},
             {"request":{"method":"POST","url":"https://c/","postData":{"text":"user=x"}}},
+            {"request":{"method":"POST","url":"https://e/","postData":{"text":"{\"SAMLResponse\":\"x\"}"}}},
             {"request":{"method":"POST","url":"https://d/","postData":{"params":[{"name":"SAMLResponse","value":"B+b="}]}}}
         ]}}"#;
         assert_eq!(bytes(har, None), b"B+b=");
@@ -514,6 +524,17 @@ mod tests {
         assert_eq!(origin.candidates[0].time.as_deref(), Some("2026-01-15T10:00:00Z"));
         assert_eq!(origin.pick_flag().as_deref(), Some("--pick 1"));
         assert!(extract(har.as_bytes().to_vec(), Some(3)).is_err());
+    }
+
+    #[test]
+    fn field_names_as_the_library_compares_them() {
+        for name in ["SAMLResponse", "samlresponse", "SAMLResponse%5B%5D", "SAML%52esponse", "+SAMLResponse"]
+        {
+            assert!(names_saml_response(name), "{name}");
+        }
+        for name in ["SAMLRequest", "{\"SAMLResponse\":1}", "SAMLResponseX", "RelayState"] {
+            assert!(!names_saml_response(name), "{name}");
+        }
     }
 
     #[test]
