@@ -547,6 +547,25 @@ mod tests {
         assert_eq!(bytes(tracer, None), b"<r/>");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text, JSON-looking or not, gives bytes or a refusal.
+        #[test]
+        fn extraction_never_panics(text in r#"[{}\[\]":,%=&+a-zA-Z0-9 \n\u{202e}]{0,200}"#, pick in 0u64..4) {
+            let _ = extract(text.clone().into_bytes(), None);
+            let _ = extract(format!("{{{text}").into_bytes(), Some(pick));
+            let har = format!(
+                r#"{{"log":{{"entries":[{{"request":{{"method":"POST","url":"u","postData":{{"text":{}}}}}}}]}}}}"#,
+                serde_json::Value::from(text.as_str())
+            );
+            let _ = extract(har.into_bytes(), Some(pick));
+            let tracer = format!(r#"{{"requests":[{{"method":"POST","post":[["SAMLResponse",{}]],"saml":{0}}}]}}"#,
+                serde_json::Value::from(text.as_str()));
+            let _ = extract(tracer.into_bytes(), None);
+        }
+    }
+
     #[test]
     fn malformed_exports_are_refused_without_panicking() {
         for raw in [
