@@ -30,7 +30,7 @@ use crate::certificate;
 use crate::failure::Failure;
 use crate::output::{shell_quote, show};
 use crate::report::Report;
-use crate::setup::{PolicyArgs, Setup, accepting_profile, with_extra_key};
+use crate::setup::{PolicyArgs, ProfileName, Setup, accepting_profile, profile_name, with_extra_key};
 use crate::style::Style;
 
 /// Where INPUT came from, to write commands that read it again.
@@ -56,10 +56,10 @@ pub(crate) fn refusal(
         }
     }
     if let Some(profile) = accepting_profile(args, &trust, raw, &setup.context) {
-        let name = crate::setup::profile_name(profile);
-        let what = match name.as_str() {
-            "clientvpn" => "this is an AWS Client VPN response",
-            "aws-console" => "this is an AWS console response",
+        let name = profile_name(profile);
+        let what = match profile {
+            ProfileName::Clientvpn => "this is an AWS Client VPN response",
+            ProfileName::AwsConsole => "this is an AWS console response",
             _ => "the generic profile accepts it with these --audience and --acs-url",
         };
         failure = failure.with_cli_hint(format!("{what}: --profile {name}")).with_diagnosis(
