@@ -440,4 +440,5 @@ responses
 dsig
 sanity
 suites
+bash ./generate-captures.sh   # metadata/entra-stale.xml and captures/, from the files above
 echo "generate.sh: all fixtures generated and checked"

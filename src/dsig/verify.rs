@@ -130,7 +130,10 @@ impl<'d> ParsedSignature<'d> {
         Ok(sink.finish().as_ref().to_vec())
     }
 
-    fn reference_options(&self) -> c14n::Options<'d> {
+    /// How the Reference's transforms canonicalize the signed element: with
+    /// or without comments, the InclusiveNamespaces PrefixList, and this
+    /// Signature omitted (the enveloped-signature transform).
+    pub fn reference_options(&self) -> c14n::Options<'d> {
         self.shape.reference_c14n.options(Some(self.shape.signature))
     }
 }

@@ -2,7 +2,7 @@
 //! digest mismatches.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use clap::Args;
 use samlguard::c14n::{self, Options};
@@ -10,8 +10,9 @@ use samlguard::dsig;
 use samlguard::input::{self, InputLimits};
 use samlguard::xml::{self, NodeId};
 
+use crate::capture::{self, CaptureArgs};
 use crate::failure::{Failure, parse_decoded};
-use crate::setup::read_input;
+use crate::output::show_lines;
 
 #[derive(Debug, Args)]
 pub(crate) struct C14nArgs {
@@ -31,8 +32,11 @@ pub(crate) struct C14nArgs {
     /// When there is none, nothing is left out (a note goes to stderr).
     #[arg(long)]
     omit_signature: bool,
-    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
-    /// body with `SAMLResponse=`.
+    #[command(flatten)]
+    capture: CaptureArgs,
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, a form
+    /// body with `SAMLResponse=`, a URL-encoded value, a HAR or SAML-tracer
+    /// export.
     #[arg(value_name = "INPUT")]
     input: OsString,
 }
@@ -47,7 +51,7 @@ fn parse_prefix_list(list: &str) -> Result<String, String> {
 
 pub(crate) fn run(args: &C14nArgs) -> Result<(), Failure> {
     let limits = InputLimits::default();
-    let raw = read_input(&args.input, limits.max_encoded_bytes)?;
+    let raw = capture::read(&args.input, &args.capture)?.bytes;
     let bytes = input::decode(&raw, &limits)?;
     let doc = parse_decoded(&bytes)?;
 
@@ -75,6 +79,13 @@ pub(crate) fn run(args: &C14nArgs) -> Result<(), Failure> {
     }
 
     let canonical = c14n::to_vec(&doc, apex, &options)?;
+    // Byte-exact for pipes and files; a terminal gets received text escaped.
+    let canonical = if io::stdout().is_terminal() {
+        eprintln!("note: escaped for the terminal; redirect stdout for the exact bytes");
+        show_lines(&String::from_utf8_lossy(&canonical)).into_bytes()
+    } else {
+        canonical
+    };
     let mut stdout = io::stdout().lock();
     stdout
         .write_all(&canonical)

@@ -8,9 +8,11 @@ use std::path::Path;
 use samlguard::xml::{self, Document, TextPosition, XmlError};
 use samlguard::{Error, ErrorKind};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::Format;
-use crate::output::{emit, emit_json, emit_stderr, show_all};
+use crate::output::{emit, emit_json, emit_stderr, show_message};
+use crate::style::Style;
 
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -25,11 +27,20 @@ pub(crate) struct Failure {
     /// What to change in Entra / AWS (the library's hint).
     hint: Option<&'static str>,
     /// What to change on this command line.
-    cli_hint: Option<&'static str>,
+    cli_hint: Option<Cow<'static, str>>,
     /// A verdict of `verify`/`bench` (printed as `REJECTED:`), not a tool error.
     refusal: bool,
     /// Context for people (text only), e.g. the clock used.
     note: Option<Box<str>>,
+    /// What the CLI found out about the refusal: lines for people (escaped,
+    /// printed before the hints) and the same as JSON (`diagnosis`).
+    diagnosis: Option<Box<Diagnosis>>,
+}
+
+#[derive(Debug, Default)]
+struct Diagnosis {
+    text: String,
+    json: Map<String, Value>,
 }
 
 impl Failure {
@@ -43,6 +54,7 @@ impl Failure {
             cli_hint: None,
             refusal: false,
             note: None,
+            diagnosis: None,
         }
     }
 
@@ -63,7 +75,7 @@ impl Failure {
     pub(crate) fn refusal(error: &Error) -> Self {
         Self {
             hint: error.hint(),
-            cli_hint: crate::hints::for_error(error),
+            cli_hint: crate::hints::for_error(error).map(Cow::Borrowed),
             refusal: true,
             ..Self::new(1, error.kind().as_str(), error.to_string())
         }
@@ -81,6 +93,21 @@ impl Failure {
         self
     }
 
+    /// Replaces the command-line hint with a more precise one.
+    pub(crate) fn with_cli_hint(mut self, hint: String) -> Self {
+        self.cli_hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a diagnosis: `text` for people (already escaped, one or more
+    /// lines), `key: json` to the JSON `diagnosis` object.
+    pub(crate) fn with_diagnosis(mut self, text: &str, key: &str, json: Value) -> Self {
+        let diagnosis = self.diagnosis.get_or_insert_with(Box::default);
+        diagnosis.text.push_str(text);
+        diagnosis.json.insert(key.to_owned(), json);
+        self
+    }
+
     /// Prints the failure: JSON on stdout; in text, a refusal on stdout (it is
     /// the answer), a tool error on stderr.
     pub(crate) fn report(&self, format: Format) {
@@ -90,19 +117,32 @@ impl Failure {
                 emit_json(&RejectedJson {
                     valid: false,
                     error: ErrorJson { kind: self.kind, message: &message, hint: self.hint },
+                    diagnosis: self.diagnosis.as_ref().map(|d| &d.json),
                 });
             }
             Format::Text if self.refusal => {
-                let mut text = format!("REJECTED: {}\n{}\n", self.kind, show_all(&self.message));
+                let style = Style::stdout();
+                let mut text =
+                    format!("{} {}\n{}\n", style.bad("REJECTED:"), self.kind, show_message(&self.message));
                 if let Some(note) = &self.note {
                     text.push_str(&format!("{note}\n"));
                 }
-                self.push_hints(&mut text);
+                if let Some(diagnosis) = &self.diagnosis {
+                    text.push_str(&diagnosis.text);
+                }
+                self.push_hints(&mut text, style);
                 emit(&text);
             }
             Format::Text => {
-                let mut text = format!("{self}\n");
-                self.push_hints(&mut text);
+                let style = Style::stderr();
+                let mut text = format!(
+                    "{} {}{}: {}\n",
+                    style.bad("error:"),
+                    self.kind,
+                    self.at(),
+                    show_message(&self.message)
+                );
+                self.push_hints(&mut text, style);
                 emit_stderr(&text);
             }
         }
@@ -113,19 +153,19 @@ impl Failure {
         self.position.map(|p| format!(" at {p}")).unwrap_or_default()
     }
 
-    fn push_hints(&self, text: &mut String) {
+    fn push_hints(&self, text: &mut String, style: Style) {
         if let Some(hint) = self.hint {
-            text.push_str(&format!("fix: {hint}\n"));
+            text.push_str(&format!("{} {hint}\n", style.action("fix:")));
         }
-        if let Some(hint) = self.cli_hint {
-            text.push_str(&format!("try: {hint}\n"));
+        if let Some(hint) = &self.cli_hint {
+            text.push_str(&format!("{} {hint}\n", style.action("try:")));
         }
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}{}: {}", self.kind, self.at(), show_all(&self.message))
+        write!(f, "error: {}{}: {}", self.kind, self.at(), show_message(&self.message))
     }
 }
 
@@ -178,6 +218,8 @@ pub(crate) fn is_about_time(error: &Error) -> bool {
 struct RejectedJson<'a> {
     valid: bool,
     error: ErrorJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnosis: Option<&'a Map<String, Value>>,
 }
 
 #[derive(Serialize)]

@@ -7,37 +7,50 @@ use std::borrow::Cow;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use base64::Engine as _;
 use clap::Args;
-use samlguard::crypto::PublicKey;
 use samlguard::dsig::{self, DSIG_NS, ParsedSignature};
 use samlguard::input::{self, InputLimits};
 use samlguard::saml::{SAML_NS, SAMLP_NS};
 use samlguard::xml::{Document, ElementRef, NodeId};
 
+use crate::capture::{self, CaptureArgs};
+use crate::certificate;
 use crate::failure::{Failure, parse_decoded};
-use crate::output::{emit, show};
+use crate::output::{emit, hex, show};
 use crate::report::Report;
-use crate::setup::read_input;
+use crate::style::Style;
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
-    /// body with `SAMLResponse=`.
+    #[command(flatten)]
+    capture: CaptureArgs,
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, a form
+    /// body with `SAMLResponse=`, a URL-encoded value, a browser HAR export or
+    /// a SAML-tracer export.
     #[arg(value_name = "INPUT")]
     input: OsString,
 }
 
 pub(crate) fn run(args: &InspectArgs) -> Result<ExitCode, Failure> {
     let limits = InputLimits::default();
-    let raw = read_input(&args.input, limits.max_encoded_bytes)?;
-    let bytes = input::decode(&raw, &limits)?;
+    let captured = capture::read(&args.input, &args.capture)?;
+    let bytes = input::decode(&captured.bytes, &limits)?;
     let doc = parse_decoded(&bytes)?;
 
     let mut report = Report::with_label_width(24);
-    report.raw("UNVERIFIED: nothing below has been checked; use 'samlguard verify'\n");
     report.raw(&format!(
-        "input: {} bytes of XML{}\n",
+        "{}: nothing below has been checked; use 'samlguard verify'\n",
+        Style::stdout().warn("UNVERIFIED")
+    ));
+    let from = match captured.origin.as_ref().and_then(|o| o.candidates.get(o.picked.wrapping_sub(1))) {
+        Some(request) => format!(
+            ", from {} {} (request #{} with a SAMLResponse)",
+            request.method, request.url, request.index
+        ),
+        None => String::new(),
+    };
+    report.raw(&format!(
+        "input: {} bytes of XML{}{from}\n",
         bytes.len(),
         if matches!(bytes, Cow::Owned(_)) { " (decoded from base64)" } else { "" }
     ));
@@ -281,15 +294,8 @@ fn inspect_signatures(doc: &Document<'_>, report: &mut Report) {
 /// Subject and SHA-1 thumbprint (what the Entra portal shows) of a KeyInfo
 /// certificate.
 fn certificate_summary(text: &str) -> String {
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(compact) else {
-        return "(not valid base64)".to_owned();
-    };
-    match PublicKey::from_certificate_der(&der) {
-        Ok(key) => {
-            let thumbprint: String = key.sha1_thumbprint().iter().map(|b| format!("{b:02X}")).collect();
-            format!("{} (thumbprint {thumbprint})", show(key.subject()))
-        }
-        Err(e) => format!("({e})"),
+    match certificate::from_base64(text) {
+        Ok(key) => format!("{} (thumbprint {})", show(key.subject()), hex(&key.sha1_thumbprint(), true)),
+        Err(e) => format!("({})", show(&e)),
     }
 }

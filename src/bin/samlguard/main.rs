@@ -7,6 +7,13 @@
 //! - `bench`: validation time per response against the crypto floor measured
 //!   in the same process on the same bytes.
 //! - `c14n`: the exclusive canonical form of an element, to debug digests.
+//! - `metadata`: an IdP's (or SP's) metadata as an operator checks it:
+//!   entity ID, signing certificates and their expiry, the metadata's signer.
+//! - `explain`: what a refusal kind means and what to change.
+//!
+//! `verify`, `inspect` and `c14n` read a response from what operators have:
+//! XML, base64, a form body, a URL-encoded value, a browser HAR export or a
+//! SAML-tracer export (`capture`).
 //!
 //! Exit codes: 0 success (accepted); 1 the input was refused (undecodable,
 //! unparseable, rejected by the policy, unknown ID, …); 2 usage and
@@ -16,13 +23,19 @@
 mod authorization;
 mod bench;
 mod c14n;
+mod capture;
+mod certificate;
+mod diagnose;
+mod explain;
 mod failure;
 mod hints;
 mod inspect;
+mod metadata;
 mod output;
 mod replay_store;
 mod report;
 mod setup;
+mod style;
 mod verify;
 
 use std::ffi::OsString;
@@ -54,9 +67,16 @@ enum Command {
     /// document), byte-exact and without a trailing newline, to debug digest
     /// mismatches.
     C14n(c14n::C14nArgs),
+    /// Show IdP (or SP) metadata as an operator checks it: entity ID, each
+    /// signing certificate (thumbprints, validity, expiry warnings), and who
+    /// signed the metadata. Exit 0, 1 not metadata, 2 usage error.
+    Metadata(metadata::MetadataArgs),
+    /// Explain a refusal kind (as printed after REJECTED: or in "kind"): what
+    /// it means, its usual causes, the Entra / AWS setting to check.
+    Explain(explain::ExplainArgs),
 }
 
-/// Output format of `verify` and `bench`.
+/// Output format of `verify`, `bench` and `metadata`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// A report for people.
@@ -94,6 +114,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => (inspect::run(args), Format::Text),
         Command::Bench(args) => (bench::run(args), args.format),
         Command::C14n(args) => (c14n::run(args).map(|()| ExitCode::SUCCESS), Format::Text),
+        Command::Metadata(args) => (metadata::run(args), args.format),
+        Command::Explain(args) => (explain::run(args), Format::Text),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// Where prose is wrapped.
+pub(crate) const WRAP_COLUMNS: usize = 100;
+
 pub(crate) struct Report {
     text: String,
     width: usize,
@@ -47,7 +50,34 @@ impl Report {
         }
     }
 
+    /// Prose at `indent`, wrapped at [`WRAP_COLUMNS`].
+    pub(crate) fn paragraph(&mut self, indent: usize, text: &str) {
+        for line in wrap(text, WRAP_COLUMNS.saturating_sub(indent).max(20)) {
+            self.text.push_str(&format!("{:indent$}{line}\n", ""));
+        }
+    }
+
     pub(crate) fn into_text(self) -> String {
         self.text
     }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer
+/// word keeps its own line).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

@@ -15,6 +15,9 @@ use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, Policy, Profile}
 
 use crate::failure::Failure;
 
+mod trial;
+pub(crate) use trial::{accepting_profile, profile_name, with_extra_key};
+
 /// Largest `--clock-skew` (one day): beyond that a skew hides real clock
 /// problems (use `--now` to look at an old response instead), and it keeps
 /// `now ± skew` far from chrono's range limits.
@@ -153,7 +156,7 @@ fn read_config(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 /// The system clock, read here and only here (the library never reads it).
-fn system_now() -> Result<DateTime<Utc>, Failure> {
+pub(crate) fn system_now() -> Result<DateTime<Utc>, Failure> {
     let clock_error =
         || Failure::new(2, "clock", "the system clock is before 1970 or out of range: pass --now");
     let since = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| clock_error())?;

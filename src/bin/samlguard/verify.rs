@@ -5,18 +5,20 @@ use std::process::ExitCode;
 
 use clap::Args;
 use samlguard::crypto::PublicKey;
-use samlguard::input::InputLimits;
 use samlguard::policy::SkippedCheck;
 use samlguard::{AwsConsoleLogin, ClientVpnLogin, Login, Policy, Profile};
 use serde::Serialize;
 
 use crate::Format;
 use crate::authorization::{Authorization, DecisionJson, ReachJson};
+use crate::capture::{self, CaptureArgs};
+use crate::diagnose::{self, Source};
 use crate::failure::Failure;
-use crate::output::{emit, emit_json, rfc3339, show};
+use crate::output::{emit, emit_json, hex, rfc3339, show};
 use crate::replay_store;
 use crate::report::Report;
-use crate::setup::{AnyPolicy, PolicyArgs, Setup, read_input, setup};
+use crate::setup::{AnyPolicy, PolicyArgs, Setup, setup};
+use crate::style::Style;
 
 /// Groups listed one by one in the text report; JSON always lists all.
 const MAX_SHOWN_GROUPS: usize = 20;
@@ -34,8 +36,11 @@ pub(crate) struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
-    /// The response: a file path, or `-` for stdin. Raw XML, base64, or a form
-    /// body with `SAMLResponse=`.
+    #[command(flatten)]
+    capture: CaptureArgs,
+    /// The response: a file path, or `-` for stdin. Raw XML, base64, a form
+    /// body with `SAMLResponse=`, a URL-encoded value, a browser HAR export or
+    /// a SAML-tracer export.
     #[arg(value_name = "INPUT")]
     input: OsString,
 }
@@ -45,18 +50,21 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     if let Some(url) = &args.replay_store {
         setup.policy = setup.policy.with_replay_store(replay_store::open(url)?);
     }
-    let raw = read_input(&args.input, InputLimits::default().max_encoded_bytes)?;
+    let captured = capture::read(&args.input, &args.capture)?;
+    let raw = captured.bytes;
+    let source = Source { path: &args.input, origin: captured.origin.as_ref() };
+    let refusal = |e: samlguard::Error| diagnose::refusal(&setup, &args.policy, &raw, &e, &source);
     match &setup.policy {
         AnyPolicy::ClientVpn(policy) => {
-            let login = policy.validate(&raw, &setup.context).map_err(|e| setup.refusal(&e))?;
+            let login = policy.validate(&raw, &setup.context).map_err(refusal)?;
             let authorization = setup
                 .authorization
                 .as_ref()
                 .map(|(rules, destinations)| Authorization::new(rules, &login, destinations));
             Ok(report(policy, &login, &setup, args.format, authorization.as_ref()))
         }
-        AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format),
-        AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format),
+        AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format, refusal),
+        AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format, refusal),
     }
 }
 
@@ -77,11 +85,12 @@ fn verify_with<P: Profile>(
     raw: &[u8],
     setup: &Setup,
     format: Format,
+    refusal: impl FnOnce(samlguard::Error) -> Failure,
 ) -> Result<ExitCode, Failure>
 where
     P::Login: Claims + Serialize,
 {
-    let login = policy.validate(raw, &setup.context).map_err(|e| setup.refusal(&e))?;
+    let login = policy.validate(raw, &setup.context).map_err(refusal)?;
     Ok(report(policy, &*login, setup, format, None))
 }
 
@@ -193,16 +202,35 @@ impl Claims for Login {
     }
 }
 
-/// `Assertion: rsa-sha256, key CN=…` for each signature the policy verified.
+/// `Assertion: rsa-sha256, key CN=… (verified) SHA-1 …` for each signature
+/// the policy verified (the SHA-1 thumbprint is what Entra shows).
 fn signature_summary(login: &Login, keys: &[PublicKey]) -> Vec<String> {
     login
         .signatures()
         .iter()
         .map(|part| {
-            let key = keys.get(part.key_index).map_or("?", PublicKey::subject);
-            format!("{}: {}, key {} (verified)", part.element, part.algorithm.name(), show(key))
+            let key = keys.get(part.key_index);
+            let subject = key.map_or("?", PublicKey::subject);
+            let thumbprint = key.map(|k| format!(" SHA-1 {}", hex(&k.sha1_thumbprint(), true)));
+            format!(
+                "{}: {}, key {} (verified){}",
+                part.element,
+                part.algorithm.name(),
+                show(subject),
+                thumbprint.unwrap_or_default()
+            )
         })
         .collect()
+}
+
+/// Why a check was skipped, for people.
+fn skipped_text(check: SkippedCheck) -> String {
+    match check {
+        SkippedCheck::InResponseTo => {
+            "in_response_to: InResponseTo not matched (no --in-response-to given)".into()
+        }
+        other => other.as_str().to_owned(),
+    }
 }
 
 fn short_name_id_format(format: &str) -> &str {
@@ -214,7 +242,7 @@ fn accepted_text<C: Claims>(profile: &str, claims: &C, keys: &[PublicKey], setup
     let assertion = login.assertion();
     let confirmation = login.confirmation();
     let mut report = Report::default();
-    report.raw(&format!("ACCEPTED ({profile} profile)\n"));
+    report.raw(&format!("{} ({profile} profile)\n", Style::stdout().good("ACCEPTED")));
     report.line("issuer", format!("{} (the pinned IdP)", show(login.issuer())));
     // Never empty: a login exists only when a verified signature covers the Assertion.
     report.list("signatures", &signature_summary(login, keys));
@@ -239,6 +267,10 @@ fn accepted_text<C: Claims>(profile: &str, claims: &C, keys: &[PublicKey], setup
             Some(id) => format!("{} (matches the request)", show(id)),
         },
     );
+    let skipped: Vec<String> = login.skipped_checks().iter().map(|&c| skipped_text(c)).collect();
+    if !skipped.is_empty() {
+        report.list("skipped checks", &skipped);
+    }
     let not_before = [assertion.conditions.as_ref().and_then(|c| c.not_before), confirmation.not_before]
         .into_iter()
         .flatten()
