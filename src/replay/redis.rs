@@ -59,7 +59,7 @@ use super::{ReplayError, ReplayKey, ReplayStore, ReplayVerdict};
 /// work, their extra connections are closed after use.
 const DEFAULT_MAX_IDLE: usize = 16;
 
-/// A [`ReplayStore`] in Redis or Valkey (see the [module docs](self)).
+/// A [`ReplayStore`] in Redis or Valkey (see the [replay module](crate::replay)).
 pub struct RedisReplayStore {
     client: Client,
     prefix: String,
