@@ -286,6 +286,12 @@ mod tests {
             PolicyError::SessionExpired(t),
             PolicyError::NoAudienceRestriction,
             PolicyError::Audience { found: Vec::new(), profile: "" },
+            PolicyError::OtherIdentityCenter {
+                field: crate::policy::SpField::Recipient,
+                found: u(),
+                expected: String::new(),
+                differs: crate::policy::InstancePart::Region,
+            },
             PolicyError::UnsupportedCondition(u()),
             PolicyError::InResponseToMissing,
             PolicyError::InResponseTo { expected: u(), found: u() },
@@ -307,6 +313,7 @@ mod tests {
             ClaimError::SessionDuration(u()),
             ClaimError::SourceIdentity(u()),
             ClaimError::SessionTags(TagProblem::TooMany(0)),
+            ClaimError::AccessControlTags(TagProblem::TooMany(0)),
         ]
         .map(|e| e.kind());
         let replay = [ReplayError::full().kind(), ErrorKind::ReplayStoreUnavailable];
@@ -322,6 +329,10 @@ mod tests {
             ConfigError::MetadataSignature(SignatureError::DigestMismatch),
             ConfigError::MetadataNotSigned,
             ConfigError::EmptyEntityId,
+            ConfigError::NoSpDescriptor { found: Vec::new() },
+            ConfigError::SeveralSpDescriptors(2),
+            ConfigError::NoPostAcs,
+            ConfigError::IdpMetadataTooLarge { chars: 0, limit: 0 },
         ]
         .map(|e| e.kind());
 

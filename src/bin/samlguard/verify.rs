@@ -7,7 +7,7 @@ use clap::Args;
 use samlguard::crypto::PublicKey;
 use samlguard::input::InputLimits;
 use samlguard::policy::SkippedCheck;
-use samlguard::{AwsConsoleLogin, ClientVpnLogin, Login, Policy, Profile};
+use samlguard::{AwsConsoleLogin, ClientVpnLogin, IdentityCenterLogin, Login, Policy, Profile};
 use serde::Serialize;
 
 use crate::Format;
@@ -38,6 +38,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     match &setup.policy {
         AnyPolicy::ClientVpn(policy) => verify_with(policy, &raw, &setup, args.format),
         AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format),
+        AnyPolicy::IdentityCenter(policy) => verify_with(policy, &raw, &setup, args.format),
         AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format),
     }
 }
@@ -129,6 +130,24 @@ impl Claims for AwsConsoleLogin {
             .collect();
         if !tags.is_empty() {
             report.list(&format!("tags ({})", tags.len()), &tags);
+        }
+    }
+
+    fn is_claim(&self, attribute: &str) -> bool {
+        Self::is_claim_attribute(attribute)
+    }
+}
+
+impl Claims for IdentityCenterLogin {
+    fn text(&self, report: &mut Report) {
+        report.line("email", show(self.email()));
+        let tags: Vec<String> = self
+            .access_control_tags()
+            .iter()
+            .map(|tag| format!("{}={}", show(&tag.key), show(&tag.value)))
+            .collect();
+        if !tags.is_empty() {
+            report.list(&format!("access-control tags ({})", tags.len()), &tags);
         }
     }
 
