@@ -64,7 +64,7 @@ fn accepted_text_lists_the_tags() {
     let (code, stdout, _) = run(&args("identity-center", &["--sp-metadata", &fixture(SP)], VALID), false);
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.starts_with("ACCEPTED (identity-center profile)"), "{stdout}");
-    assert!(stdout.contains("access-control tags (2)"), "{stdout}");
+    assert!(stdout.contains("abac tags (2)"), "{stdout}");
     assert!(stdout.contains("Department=Engineering"), "{stdout}");
     // Reported as claims, not again under the other attributes.
     assert_eq!(stdout.matches("AccessControl:Department").count(), 0, "{stdout}");

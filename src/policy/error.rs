@@ -114,7 +114,7 @@ pub enum PolicyError {
     /// IAM Identity Center instance or Region than the configured one (or
     /// its other endpoint). Its kind is the field's: `audience_mismatch`,
     /// `destination_mismatch` or `recipient_mismatch`.
-    #[error("{field} {found} is another IAM Identity Center's: {differs} (expected {expected:?})")]
+    #[error("{field} {found} is not the configured IAM Identity Center value {expected:?}: {differs}")]
     OtherIdentityCenter {
         /// Which value.
         field: SpField,

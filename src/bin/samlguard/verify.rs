@@ -147,7 +147,7 @@ impl Claims for IdentityCenterLogin {
             .map(|tag| format!("{}={}", show(&tag.key), show(&tag.value)))
             .collect();
         if !tags.is_empty() {
-            report.list(&format!("access-control tags ({})", tags.len()), &tags);
+            report.list(&format!("abac tags ({})", tags.len()), &tags);
         }
     }
 
