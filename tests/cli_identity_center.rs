@@ -130,3 +130,14 @@ fn another_region_is_refused_with_the_part_that_differs() {
     assert!(stdout.contains("another AWS Region, same instance ID"), "{stdout}");
     assert!(stdout.contains("--sp-metadata"), "the CLI's own hint names its flags: {stdout}");
 }
+
+#[test]
+fn aws_console_takes_sp_metadata() {
+    // The console response names AWS sign-in; the SP metadata replaced the
+    // console's ACS URLs with Identity Center's.
+    let (code, v) = json(&args("aws-console", &["--sp-metadata", &fixture(SP)], "responses/aws-console.xml"));
+    assert_eq!(code, Some(1));
+    assert_eq!(v["error"]["kind"], "destination_mismatch");
+    let (code, v) = json(&args("aws-console", &[], "responses/aws-console.xml"));
+    assert_eq!(code, Some(0), "{v}");
+}
