@@ -293,6 +293,12 @@ mod tests {
             PolicyError::SessionExpired(t),
             PolicyError::NoAudienceRestriction,
             PolicyError::Audience { found: Vec::new(), profile: "" },
+            PolicyError::OtherIdentityCenter {
+                field: crate::policy::SpField::Recipient,
+                found: u(),
+                expected: String::new(),
+                differs: crate::policy::InstancePart::Region,
+            },
             PolicyError::UnsupportedCondition(u()),
             PolicyError::InResponseToMissing,
             PolicyError::InResponseTo { expected: u(), found: u() },
@@ -314,6 +320,7 @@ mod tests {
             ClaimError::SessionDuration(u()),
             ClaimError::SourceIdentity(u()),
             ClaimError::SessionTags(TagProblem::TooMany(0)),
+            ClaimError::AccessControlTags(TagProblem::TooMany(0)),
         ]
         .map(|e| e.kind());
         let replay = [ReplayError::full().kind(), ErrorKind::ReplayStoreUnavailable];
@@ -329,6 +336,10 @@ mod tests {
             ConfigError::MetadataSignature(SignatureError::DigestMismatch),
             ConfigError::MetadataNotSigned,
             ConfigError::EmptyEntityId,
+            ConfigError::NoSpDescriptor { found: Vec::new() },
+            ConfigError::SeveralSpDescriptors(2),
+            ConfigError::NoPostAcs,
+            ConfigError::IdpMetadataTooLarge { chars: 0, limit: 0 },
         ]
         .map(|e| e.kind());
 

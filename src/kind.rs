@@ -317,6 +317,9 @@ kinds! {
     InvalidSourceIdentity = "invalid_source_identity",
     /// AWS console: session tags invalid.
     InvalidSessionTags = "invalid_session_tags",
+    /// IAM Identity Center: `AccessControl:{TagKey}` attributes out of AWS's
+    /// session-tag rules.
+    InvalidAccessControlTags = "invalid_access_control_tags",
 
     // trust: configuration
     /// The metadata is not acceptable XML.
@@ -337,6 +340,15 @@ kinds! {
     MetadataNotSigned = "metadata_not_signed",
     /// An empty IdP entity ID.
     EmptyEntityId = "empty_entity_id",
+    /// SP metadata without a SAML 2.0 SPSSODescriptor (IdP metadata given
+    /// as SP metadata, for example).
+    NoSpDescriptor = "no_sp_descriptor",
+    /// SP metadata with more than one SAML 2.0 SPSSODescriptor.
+    SeveralSpDescriptors = "several_sp_descriptors",
+    /// An SPSSODescriptor without an HTTP-POST AssertionConsumerService.
+    NoPostAcs = "no_post_acs",
+    /// IdP metadata over the 75,000 characters IAM Identity Center imports.
+    IdpMetadataTooLarge = "idp_metadata_too_large",
 
     // authorization: Client VPN authorization rules (configuration)
     /// The rules file is longer than the limit.

@@ -3,8 +3,8 @@
 //! It parses the response once with a strict XML parser, verifies its
 //! XML-DSig signatures against pinned IdP keys under the SAML signature
 //! profile, and checks the signed values against a deployment profile — AWS
-//! Client VPN, the AWS console, or a generic SP — returning a typed
-//! [`Verified`] login or a precise [`Error`].
+//! Client VPN, the AWS console, IAM Identity Center, or a generic SP —
+//! returning a typed [`Verified`] login or a precise [`Error`].
 //!
 //! ```
 //! use samlguard::{AwsConsole, Context, IdpTrust, MetadataOptions, Policy};
@@ -51,6 +51,7 @@ pub use kind::{ErrorKind, UnknownKind};
 pub use policy::{Context, Login, Policy, Profile, Unrecorded, Verified};
 pub use profile::authorization;
 pub use profile::{AwsConsole, AwsConsoleLogin, ClientVpn, ClientVpnLogin, Generic};
+pub use profile::{IdentityCenter, IdentityCenterLogin};
 pub use replay::{MemoryReplayStore, ReplayStore};
 pub use text::Untrusted;
 pub use trust::{IdpTrust, MetadataOptions};

@@ -146,6 +146,14 @@ PROFILES = {
         nameid_format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
         nameid="k3vQ9XnW2bYp7sLr1cTfHd8uJmA0eZoGiE5yR4qP6hN",
     ),
+    # IAM Identity Center: entity ID and ACS of metadata/identity-center-sp.xml.
+    "identity-center": dict(
+        acs="https://eu-west-1.signin.aws.amazon.com/platform/saml/acs/4c2d1e8f-7a6b-4e5d-9c3b-2a1f0e9d8c7b",
+        irt=None,  # IdP-initiated (My Apps); suite.py adds InResponseTo for SP-initiated cases
+        audience="https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93677a1b2c",
+        nameid_format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+        nameid="alice@example.com",
+    ),
     "generic": dict(
         acs="https://sp.example.com/acs",
         irt="id-7e2d9c4b1a0f4e3d8c7b6a5f4e3d2c1b",
@@ -187,6 +195,17 @@ def attributes(profile, groups, typed):
             (AWS + "SessionDuration", ["3600"]),
             (AWS + "PrincipalTag:Department", ["Engineering"]),
             (AWS + "TransitiveTagKeys", ["Department"]),
+        ] + ENTRA_ALWAYS[2:]
+    if profile == "identity-center":
+        # Entra's IAM Identity Center application: its default claims plus two
+        # attributes for access control (ABAC).
+        return ENTRA_ALWAYS[:2] + [
+            (CLAIMS + "name", ["alice@example.com"]),
+            (CLAIMS + "givenname", ["Alice"]),
+            (CLAIMS + "surname", ["Example"]),
+            (CLAIMS + "emailaddress", ["alice@example.com"]),
+            (AWS + "AccessControl:Department", ["Engineering"]),
+            (AWS + "AccessControl:CostCenter", ["1234"]),
         ] + ENTRA_ALWAYS[2:]
     return ENTRA_ALWAYS[:2] + [
         (CLAIMS + "name", ["alice@example.com"]),
@@ -341,10 +360,59 @@ def cert_b64(path):
     return "".join(m.group(1).split())
 
 
+# IAM Identity Center's SP metadata, in the shape AWS hands it out (IAM
+# Identity Center console > Settings > Identity source > service provider
+# metadata). AWS's file also carries the SP's signing certificate in a
+# KeyDescriptor; samlguard reads only the entity ID and the ACS, so the
+# fixtures leave it out. One instance in eu-west-1 (the responses' SP), one
+# other instance in us-west-2 (identity-center-sp-other), and two shapes
+# samlguard refuses as configuration.
+IDC_SP = {
+    "identity-center-sp": ("https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93677a1b2c",
+                           PROFILES["identity-center"]["acs"]),
+    "identity-center-sp-other": (
+        "https://us-west-2.signin.aws.amazon.com/platform/saml/d-926712f0e3",
+        "https://us-west-2.signin.aws.amazon.com/platform/saml/acs/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"),
+}
+HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+
+
+def sp_descriptor(acs_services):
+    return (f'<md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" '
+            f'protocolSupportEnumeration="{NS_SAMLP}">'
+            "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
+            + "".join(f'<md:AssertionConsumerService Binding="{b}" Location="{loc}" index="{i}"'
+                      + (' isDefault="true"' if i == 0 else "") + "/>"
+                      for i, (b, loc) in enumerate(acs_services))
+            + "</md:SPSSODescriptor>")
+
+
+def sp_metadata(name):
+    entity, acs = IDC_SP.get(name, IDC_SP["identity-center-sp"])
+    if name in IDC_SP:
+        descriptors = sp_descriptor([(HTTP_POST, acs)])
+    elif name == "sp-two-descriptors":
+        descriptors = sp_descriptor([(HTTP_POST, acs)]) + sp_descriptor([(HTTP_POST, IDC_SP["identity-center-sp-other"][1])])
+    elif name == "sp-no-post-acs":
+        descriptors = sp_descriptor([(HTTP_REDIRECT, acs)])
+    else:
+        raise SystemExit(f"unknown SP metadata {name}")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<md:EntityDescriptor xmlns:md="{NS_MD}" entityID="{entity}">{descriptors}</md:EntityDescriptor>\n')
+
+
 def metadata(name):
+    if name in IDC_SP or name.startswith("sp-"):
+        return sp_metadata(name)
     idp = cert_b64("keys/idp.crt")
     nxt = cert_b64("keys/idp-next.crt")
     signed = name == "entra" or name == "entra-tampered"
+    # entra-large: the unsigned metadata with so many claim types offered
+    # that it is over the 75,000 characters IAM Identity Center imports.
+    large = name == "entra-large"
+    if large:
+        name = "entra-unsigned"
     sig = ""
     if signed:
         sig = std_sig(METADATA_ID)
@@ -381,7 +449,9 @@ def metadata(name):
             ("http://schemas.microsoft.com/identity/claims/objectidentifier", "ObjectIdentifier",
              "Primary identifier for the user in the directory. Immutable, globally unique, non-reusable."),
             ("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", "Groups", "Groups of the user."),
-        ])
+        ] + ([(f"http://schemas.example.com/claims/extension{i:03d}", f"Extension attribute {i}",
+               f"Directory extension attribute {i} synchronized from the on-premises directory.")
+              for i in range(210)] if large else []))
     endpoint = lambda tag: (f'<fed:{tag}><wsa:EndpointReference xmlns:wsa="{wsa}"><wsa:Address>'
                             f"{LOGIN}/wsfed</wsa:Address></wsa:EndpointReference></fed:{tag}>")
     return (

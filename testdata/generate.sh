@@ -400,6 +400,17 @@ sanity() {
 # recorded in suite.py fails the script.
 
 suites() {
+  # Configuration the IAM Identity Center cases read (unsigned, like the
+  # files AWS hands out): its SP metadata, another instance's, two shapes
+  # refused as configuration, and IdP metadata over Identity Center's
+  # 75,000-character limit.
+  echo "metadata/ (IAM Identity Center)"
+  local m
+  for m in identity-center-sp identity-center-sp-other sp-two-descriptors sp-no-post-acs entra-large; do
+    python3 gen.py template "metadata/$m" >"metadata/$m.xml"
+    xmllint --noout "metadata/$m.xml"
+    printf '  %-45s unsigned\n' "metadata/$m.xml"
+  done
   echo "policy/ and attacks/"
   mkdir -p policy attacks
   python3 gen.py plan >"$WORK/plan.tsv"

@@ -232,7 +232,10 @@ CASES = []
 GENERATED = []
 
 TRUST = "metadata/entra.xml"
-DEFAULT_SIGS = {"clientvpn": "both", "aws-console": "assertion", "generic": "both"}
+DEFAULT_SIGS = {"clientvpn": "both", "aws-console": "assertion", "generic": "both",
+                "identity-center": "assertion"}
+# The SP metadata the identity-center profile is configured from.
+IDC_SP_METADATA = "metadata/identity-center-sp.xml"
 GENERIC_AUDIENCES = [p("generic", "audience")]
 GENERIC_ACS = [p("generic", "acs")]
 NOW = "2026-01-15T10:01:00Z"
@@ -274,6 +277,8 @@ class Case:
                  "expect": expect}
         if profile == "generic":
             entry["audiences"], entry["acs_urls"] = GENERIC_AUDIENCES, GENERIC_ACS
+        if profile == "identity-center":
+            entry["sp_metadata"] = IDC_SP_METADATA
         if expect == "valid" and "expect_name_id" not in fields:
             fields["expect_name_id"] = p(profile, "nameid")
         entry.update(fields)
@@ -313,7 +318,12 @@ def ref(file, suite, cls, desc, profile, expect, **fields):
              "expect": expect}
     if profile == "generic":
         entry["audiences"], entry["acs_urls"] = GENERIC_AUDIENCES, GENERIC_ACS
+    if profile == "identity-center":
+        entry["sp_metadata"] = IDC_SP_METADATA
     entry.update(fields)
+    if profile == "generic" and "sp_metadata" in fields:
+        # Configured from the SP metadata alone.
+        entry.pop("audiences"), entry.pop("acs_urls")
     if "xmlsec1" not in entry:
         entry["xmlsec1"] = "OK"
     GENERATED.append(entry)
@@ -629,6 +639,192 @@ ref("responses/clientvpn.xml", "policy", "replay", "the same response validated 
     "the first is valid, the second a replay", CV, "replayed_assertion", validate_twice=True)
 ref("responses/aws-console.xml", "policy", "replay", "aws-console response validated twice", AWSC,
     "replayed_assertion", validate_twice=True)
+
+# ===========================================================================
+# IAM Identity Center (profile identity-center): configured from
+# metadata/identity-center-sp.xml (eu-west-1); metadata/identity-center-sp-other.xml
+# is another instance in us-west-2. Every rule of the profile refused with its
+# kind, by one edit of a valid response.
+# ===========================================================================
+
+IC = "identity-center"
+IDC_ENTITY = p(IC, "audience")
+IDC_ACS = p(IC, "acs")
+IDC_OTHER_REGION = "https://us-west-2.signin.aws.amazon.com/platform/saml/"
+IDC_IRT = "id-3b9e2c7d5a1f4e8b9c0d1e2f3a4b5c6d"
+ACCESS = AWS + "AccessControl:"
+NID_IC = name_id(IC)
+
+
+def region(url, to="us-west-2"):
+    return url.replace("eu-west-1", to)
+
+
+def idc_nameid(value, fmt=EMAIL):
+    return [(NID_IC, f'<NameID Format="{fmt}">{value}</NameID>')]
+
+
+def idc_tags(n):
+    """n access-control attributes instead of Department and CostCenter."""
+    def f(doc):
+        doc = drop_attr(ACCESS + "CostCenter")(drop_attr(ACCESS + "Department")(doc))
+        extra = "".join(attribute(f"{ACCESS}Tag{i:02d}", [f"value{i}"]) for i in range(n))
+        return once(doc, "</AttributeStatement>", extra + "</AttributeStatement>")
+    return f
+
+
+SP_INITIATED = [(f'Destination="{IDC_ACS}">', f'Destination="{IDC_ACS}" InResponseTo="{IDC_IRT}">'),
+                ("<SubjectConfirmationData ", f'<SubjectConfirmationData InResponseTo="{IDC_IRT}" ')]
+
+# --- flows and signatures ------------------------------------------------------
+policy("identity-center-idp-initiated", "identity_center_flow",
+       "IdP-initiated (My Apps): no InResponseTo, Assertion signed, two access-control attributes", IC, "valid",
+       variants=[{"request_id": IDC_IRT, "expect": "in_response_to_missing",
+                  "description": "IdP-initiated, but validated expecting an SP-initiated request's ID"}])
+policy("identity-center-sp-initiated", "identity_center_flow",
+       "SP-initiated: Response and SubjectConfirmationData InResponseTo the request", IC, "valid", SP_INITIATED,
+       request_id=IDC_IRT,
+       variants=[{"request_id": "id-00000000000000000000000000000000", "expect": "in_response_to_mismatch",
+                  "description": "SP-initiated, answering another request than the one expected"},
+                 {"request_id": None, "description": "SP-initiated, validated without the request ID "
+                  "(InResponseTo not matched, reported as skipped)"}])
+policy("identity-center-both-signed", "identity_center_signatures", "Response and Assertion signed", IC,
+       "valid", sigs="both", expect_envelope=True)
+policy("identity-center-response-signed-only", "identity_center_signatures",
+       "only the Response signed (Entra 'Sign SAML response'): the Assertion must be signed", IC,
+       "assertion_not_signed", sigs="response")
+policy("identity-center-unsigned", "identity_center_signatures", "no signature at all", IC,
+       "assertion_not_signed", sigs="none")
+policy("identity-center-response-signature-broken", "identity_center_signatures",
+       "both signed; the Response SignatureValue altered: a Response signature present must verify", IC,
+       "signature_invalid", sigs="both", post=lambda d: gen.edit("tamper-first-signature-value", d),
+       checks=[(XP_A, "idp", "OK"), (XP_R, "idp", "FAIL")])
+
+# --- audience, Destination, Recipient -------------------------------------------
+AUD_IC = f"<Audience>{IDC_ENTITY}</Audience>"
+policy("identity-center-audience-other-instance", "identity_center_audience",
+       "audience of another Identity Center instance in the same Region (Entra Identifier copied from "
+       "another instance)", IC, "audience_mismatch",
+       [(AUD_IC, f"<Audience>{IDC_ENTITY.replace('d-93677a1b2c', 'd-9367000000')}</Audience>")])
+policy("identity-center-audience-other-region", "identity_center_audience",
+       "audience of the same instance ID in us-west-2", IC, "audience_mismatch",
+       [(AUD_IC, f"<Audience>{region(IDC_ENTITY)}</Audience>")])
+policy("identity-center-audience-is-acs", "identity_center_audience",
+       "audience is the ACS URL (Entra Identifier and Reply URL swapped)", IC, "audience_mismatch",
+       [(AUD_IC, f"<Audience>{IDC_ACS}</Audience>")])
+policy("identity-center-audience-aws-console", "identity_center_audience",
+       "audience https://signin.aws.amazon.com/saml: a response of Entra's AWS console application", IC,
+       "audience_mismatch", [(AUD_IC, "<Audience>https://signin.aws.amazon.com/saml</Audience>")])
+policy("identity-center-audience-clientvpn", "identity_center_audience",
+       "audience urn:amazon:webservices:clientvpn: a response of Entra's Client VPN application", IC,
+       "audience_mismatch", [(AUD_IC, "<Audience>urn:amazon:webservices:clientvpn</Audience>")])
+policy("identity-center-destination-other-region", "identity_center_acs",
+       "Destination is the ACS URL of the same instance ID in us-west-2 (Recipient correct)", IC,
+       "destination_mismatch", [(f'Destination="{IDC_ACS}"', f'Destination="{region(IDC_ACS)}"')])
+policy("identity-center-recipient-other-region", "identity_center_acs",
+       "SubjectConfirmationData Recipient in us-west-2 (Destination correct)", IC, "recipient_mismatch",
+       [(f'Recipient="{IDC_ACS}"', f'Recipient="{region(IDC_ACS)}"')])
+policy("identity-center-recipient-other-instance", "identity_center_acs",
+       "SubjectConfirmationData Recipient of another instance's ACS in the same Region", IC,
+       "recipient_mismatch",
+       [(f'Recipient="{IDC_ACS}"', f'Recipient="{IDC_ACS.replace("4c2d1e8f", "00000000")}"')])
+ref("policy/identity-center-idp-initiated.xml", "policy", "identity_center_acs",
+    "a valid response for eu-west-1 checked against another instance's SP metadata (us-west-2)", IC,
+    "destination_mismatch", sp_metadata="metadata/identity-center-sp-other.xml")
+
+# --- NameID ---------------------------------------------------------------------
+policy("identity-center-nameid-unspecified", "identity_center_name_id",
+       "NameID Format unspecified (Entra's default Unique User Identifier format)", IC, "invalid_name_id",
+       idc_nameid("alice@example.com", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"))
+policy("identity-center-nameid-persistent", "identity_center_name_id", "NameID Format persistent", IC,
+       "invalid_name_id", idc_nameid("k3vQ9XnW2bYp7sLr1cTfHd8uJmA0eZoGiE5yR4qP6hN",
+                                     "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"))
+policy("identity-center-nameid-no-format", "identity_center_name_id", "NameID without a Format", IC,
+       "invalid_name_id", [(NID_IC, "<NameID>alice@example.com</NameID>")])
+policy("identity-center-nameid-missing", "identity_center_name_id", "a Subject without a NameID", IC,
+       "invalid_name_id", [(NID_IC, "")])
+for slug, value, desc in [
+        ("no-at", "alice", "'alice': no @"),
+        ("object-id", guid("user-alice"), "the user's object ID (source user.objectid)"),
+        ("quoted", '"alice smith"@example.com', "a quoted local part"),
+        ("ip-literal", "alice@[192.0.2.1]", "an IP domain literal"),
+        ("non-ascii", "j\u00f6rg@example.com", "a non-ASCII local part"),
+        ("idn-unicode", "alice@m\u00fcnchen.de", "an internationalized domain in Unicode (not its xn-- form)"),
+        ("zero-width", "alice\u200b@example.com", "a zero-width space (U+200B)"),
+        ("double-dot", "alice..smith@example.com", "two dots in a row"),
+        ("trailing-dot-domain", "alice@example.com.", "a domain ending in a dot"),
+        ("129", "a" * 117 + "@example.com", "129 characters (Identity Center user names are at most 128)")]:
+    policy(f"identity-center-nameid-{slug}", "identity_center_name_id", f"emailAddress NameID {desc}", IC,
+           "invalid_name_id", idc_nameid(value))
+for slug, value, desc in [
+        ("plus-dots", "alice.b+aws@example.co.uk", "with dots and a plus tag"),
+        ("punycode", "alice@xn--mnchen-3ya.de", "with a domain in its xn-- form"),
+        ("128", "a" * 116 + "@example.com", "of exactly 128 characters")]:
+    policy(f"identity-center-nameid-{slug}", "identity_center_name_id", f"emailAddress NameID {desc}", IC,
+           "valid", idc_nameid(value), expect_name_id=value)
+
+# --- access-control attributes (session tags) -------------------------------------
+DEPT = ACCESS + "Department"
+for slug, edits, expect, desc in [
+        ("key-128", [add_attr(ACCESS + "K" * 128, ["x"])], "valid", "a tag key of 128 characters"),
+        ("key-129", [add_attr(ACCESS + "K" * 129, ["x"])], "invalid_access_control_tags",
+         "a tag key of 129 characters"),
+        ("value-256", [set_attr(DEPT, ["v" * 256])], "valid", "a tag value of 256 characters"),
+        ("value-257", [set_attr(DEPT, ["v" * 257])], "invalid_access_control_tags",
+         "a tag value of 257 characters"),
+        ("value-empty", [set_attr(DEPT, [""])], "valid", "an empty tag value"),
+        ("unicode", [add_attr(ACCESS + "Abteilung", ["Forschung und Entwicklung: Gr\u00f6\u00dfe=1/2 @M\u00fcnchen"])],
+         "valid", "letters outside ASCII, spaces and : / = @ in a value"),
+        ("value-hash", [set_attr(DEPT, ["Engineering#1"])], "invalid_access_control_tags",
+         "a '#' in a tag value"),
+        ("value-comma", [set_attr(DEPT, ["Engineering,Sales"])], "invalid_access_control_tags",
+         "a ',' in a tag value (one tag, one value)"),
+        ("value-nbsp", [set_attr(DEPT, ["Engi\u00a0neering"])], "invalid_access_control_tags",
+         "a no-break space (U+00A0) in a tag value"),
+        ("value-filler", [set_attr(DEPT, ["Engi\u3164neering"])], "invalid_access_control_tags",
+         "a Hangul filler (U+3164, a letter that renders as nothing) in a tag value"),
+        ("key-filler", [add_attr(ACCESS + "Depart\u3164ment", ["x"])], "invalid_access_control_tags",
+         "a Hangul filler (U+3164) in a tag key"),
+        ("key-aws-prefix", [add_attr(ACCESS + "aws:Department", ["x"])], "invalid_access_control_tags",
+         "a tag key starting with aws:"),
+        ("key-empty", [add_attr(ACCESS, ["x"])], "invalid_access_control_tags", "an empty tag key"),
+        ("key-slash-space", [add_attr(ACCESS + "cost center/team", ["x"])], "valid",
+         "a tag key with a space and a slash"),
+        ("duplicate-case", [add_attr(ACCESS + "department", ["Sales"])], "invalid_access_control_tags",
+         "Department and department (tag keys are case-insensitive)"),
+        ("two-values", [set_attr(DEPT, ["Engineering", "Sales"])], "invalid_access_control_tags",
+         "a tag attribute with two values"),
+        ("50", [idc_tags(50)], "valid", "50 access-control attributes"),
+        ("51", [idc_tags(51)], "invalid_access_control_tags", "51 access-control attributes (AWS passes at "
+         "most 50 session tags)")]:
+    policy(f"identity-center-tags-{slug}", "identity_center_tags", desc, IC, expect, edits)
+
+# --- encryption -------------------------------------------------------------------
+policy("identity-center-encrypted-assertion", "identity_center_encryption",
+       "Entra token encryption on: a signed Response holding an EncryptedAssertion", IC,
+       "encrypted_assertion", sigs="response",
+       edits=[lambda d: d[:assertion_span(d)[0]] + ENC + d[assertion_span(d)[1]:]])
+
+# --- configuration ------------------------------------------------------------------
+IDC_VALID = "policy/identity-center-idp-initiated.xml"
+ref(IDC_VALID, "policy", "identity_center_config", "the IdP's metadata (metadata/entra.xml) given as the SP "
+    "metadata", IC, "no_sp_descriptor", sp_metadata=TRUST, stage="config")
+ref(IDC_VALID, "policy", "identity_center_config", "SP metadata with two SPSSODescriptors", IC,
+    "several_sp_descriptors", sp_metadata="metadata/sp-two-descriptors.xml", stage="config")
+ref(IDC_VALID, "policy", "identity_center_config", "SP metadata whose only ACS is HTTP-Redirect", IC,
+    "no_post_acs", sp_metadata="metadata/sp-no-post-acs.xml", stage="config")
+ref(IDC_VALID, "policy", "identity_center_config", "IdP metadata of 76,645 characters (Identity Center "
+    "imports at most 75,000)", IC, "idp_metadata_too_large", trust="metadata/entra-large.xml", stage="config")
+ref(IDC_VALID, "policy", "identity_center_config", "the same large IdP metadata under the generic profile "
+    "configured from Identity Center's SP metadata: the limit is Identity Center's", GEN, "valid",
+    trust="metadata/entra-large.xml", sp_metadata=IDC_SP_METADATA, request_id=None,
+    expect_name_id="alice@example.com")
+ref("policy/identity-center-sp-initiated.xml", "policy", "identity_center_config",
+    "the generic profile configured from Identity Center's SP metadata, SP-initiated", GEN, "valid",
+    sp_metadata=IDC_SP_METADATA, request_id=IDC_IRT, expect_name_id="alice@example.com")
+ref("policy/identity-center-destination-other-region.xml", "policy", "identity_center_config",
+    "the generic profile configured from Identity Center's SP metadata refuses another Region's Destination",
+    GEN, "destination_mismatch", sp_metadata=IDC_SP_METADATA, request_id=None)
 
 # ===========================================================================
 # attacks/: the attack classes 1-37 of the manual's attacks chapter

@@ -122,6 +122,7 @@ fn policies_are_shared_across_threads() {
     send_sync::<Policy<ClientVpn>>();
     send_sync::<Policy<AwsConsole>>();
     send_sync::<Policy<Generic>>();
+    send_sync::<Policy<samlguard::IdentityCenter>>();
     send_sync::<samlguard::Error>();
 }
 

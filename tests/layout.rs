@@ -48,6 +48,8 @@ const ROOT_NAMES: &[(&str, &str)] = &[
     ("ClientVpn", "profile"),
     ("ClientVpnLogin", "profile"),
     ("Generic", "profile"),
+    ("IdentityCenter", "profile"),
+    ("IdentityCenterLogin", "profile"),
     ("MemoryReplayStore", "replay"),
     ("ReplayStore", "replay"),
     ("IdpTrust", "trust"),

@@ -8,7 +8,8 @@ mod common;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use samlguard::{AwsConsole, ClientVpn, Context, Policy, Profile, Verified};
+use samlguard::trust::SpMetadata;
+use samlguard::{AwsConsole, ClientVpn, Context, IdentityCenter, Policy, Profile, Verified};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     "2026-01-15T10:01:00Z".parse().unwrap()
@@ -44,6 +45,15 @@ static AWS_CONSOLE: LazyLock<Fixture<AwsConsole>> = LazyLock::new(|| {
     Fixture::new(
         "responses/aws-console.xml",
         Policy::<AwsConsole>::new(common::entra_trust()),
+        Context::new(now()),
+    )
+});
+
+static IDENTITY_CENTER: LazyLock<Fixture<IdentityCenter>> = LazyLock::new(|| {
+    let sp = SpMetadata::from_xml(&common::testdata("metadata/identity-center-sp.xml")).expect("SP metadata");
+    Fixture::new(
+        "policy/identity-center-idp-initiated.xml",
+        Policy::<IdentityCenter>::new(common::entra_trust(), &sp),
         Context::new(now()),
     )
 });
@@ -115,6 +125,21 @@ proptest! {
             prop_assert_eq!(login.role_session_name(), expected.role_session_name());
             prop_assert_eq!(login.session_duration(), expected.session_duration());
             prop_assert_eq!(login.principal_tags(), expected.principal_tags());
+            prop_assert_eq!(login.envelope(), None);
+        }
+    }
+
+    #[test]
+    fn identity_center_mutations_are_refused_or_change_nothing(mutations in prop::collection::vec(mutation(), 1..4)) {
+        let Fixture { original, policy, context, expected } = &*IDENTITY_CENTER;
+        let mutated = apply(original, &mutations);
+        if let Ok(login) = policy.validate(&mutated, context) {
+            // Assertion-only signature, like the console's: the envelope is
+            // never reported, the assertion, email and tags may not change.
+            prop_assert_eq!(login.assertion(), expected.assertion());
+            prop_assert_eq!(login.email(), expected.email());
+            prop_assert_eq!(login.access_control_tags(), expected.access_control_tags());
+            prop_assert_eq!(login.audience(), expected.audience());
             prop_assert_eq!(login.envelope(), None);
         }
     }

@@ -9,8 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use samlguard::crypto::{Algorithms, PublicKey};
-use samlguard::trust::{ConfigError, IdpTrust, MetadataOptions};
-use samlguard::{AwsConsole, ClientVpn, Context, Generic, Policy};
+use samlguard::trust::{ConfigError, IdpTrust, MetadataOptions, SpMetadata};
+use samlguard::{AwsConsole, ClientVpn, Context, Generic, IdentityCenter, Policy};
 
 const ISSUER: &str = "https://sts.windows.net/6f2a1c1e-0000-4000-8000-5a4d1e2f3a4b/";
 
@@ -65,15 +65,24 @@ fn input(case: &serde_json::Value) -> Vec<u8> {
     generated.into_bytes()
 }
 
+fn metadata_options(case: &serde_json::Value) -> MetadataOptions {
+    let mut options = MetadataOptions::default();
+    if let Some(signer) = case["metadata_signer"].as_str() {
+        options = options.with_signing_keys(PublicKey::from_pem(&common::testdata(signer)).unwrap());
+    }
+    options
+}
+
+/// The SP metadata a case configures audience and ACS from, when it has one.
+fn sp_metadata(case: &serde_json::Value) -> Result<Option<SpMetadata>, ConfigError> {
+    case["sp_metadata"].as_str().map(|path| SpMetadata::from_xml(&common::testdata(path))).transpose()
+}
+
 fn trust(case: &serde_json::Value) -> Result<IdpTrust, ConfigError> {
     let path = case["trust"].as_str().unwrap();
     let bytes = common::testdata(path);
     if path.ends_with(".xml") {
-        let mut options = MetadataOptions::default();
-        if let Some(signer) = case["metadata_signer"].as_str() {
-            options = options.with_signing_keys(PublicKey::from_pem(&common::testdata(signer)).unwrap());
-        }
-        IdpTrust::from_metadata(&bytes, &options)
+        IdpTrust::from_metadata(&bytes, &metadata_options(case))
     } else {
         IdpTrust::from_pem(text(case, "entity_id").unwrap_or_else(|| ISSUER.to_string()), &bytes)
     }
@@ -84,6 +93,22 @@ fn trust(case: &serde_json::Value) -> Result<IdpTrust, ConfigError> {
 type Outcome = Result<Vec<String>, &'static str>;
 
 fn validate(case: &serde_json::Value) -> Outcome {
+    // Identity Center is built from the metadata bytes: the profile's own
+    // configuration checks (the IdP metadata's size) run there.
+    let identity_center = match case["profile"].as_str() {
+        Some("identity-center") if case["trust"].as_str().is_some_and(|t| t.ends_with(".xml")) => Some(
+            Policy::<IdentityCenter>::from_metadata(
+                &common::testdata(case["trust"].as_str().unwrap()),
+                &metadata_options(case),
+                &common::testdata(
+                    case["sp_metadata"].as_str().expect("identity-center cases name their SP metadata"),
+                ),
+            )
+            .map_err(|e| e.kind().as_str())?,
+        ),
+        _ => None,
+    };
+    let sp = sp_metadata(case).map_err(|e| e.kind().as_str())?;
     let trust = trust(case).map_err(|e| e.kind().as_str())?;
     let algorithms = if case["allow_sha1"] == true { Algorithms::ALLOW_SHA1 } else { Algorithms::STRICT };
     let now = case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").parse().unwrap();
@@ -112,13 +137,31 @@ fn validate(case: &serde_json::Value) -> Outcome {
         }
         "aws-console" => {
             let policy = Policy::<AwsConsole>::new(trust).with_algorithms(algorithms);
+            let policy = match &sp {
+                Some(sp) => policy.with_sp_metadata(sp),
+                None => policy,
+            };
+            for _ in 0..times {
+                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
+            }
+        }
+        "identity-center" => {
+            let policy = match (identity_center, &sp) {
+                (Some(policy), _) => policy,
+                (None, Some(sp)) => Policy::<IdentityCenter>::new(trust, sp),
+                (None, None) => panic!("identity-center cases name their SP metadata"),
+            }
+            .with_algorithms(algorithms);
             for _ in 0..times {
                 last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
             }
         }
         "generic" => {
-            let policy = Policy::<Generic>::new(trust, strings(case, "audiences"), strings(case, "acs_urls"))
-                .with_algorithms(algorithms);
+            let policy = match &sp {
+                Some(sp) => Policy::<Generic>::from_sp_metadata(trust, sp),
+                None => Policy::<Generic>::new(trust, strings(case, "audiences"), strings(case, "acs_urls")),
+            }
+            .with_algorithms(algorithms);
             for _ in 0..times {
                 last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
             }
@@ -229,6 +272,9 @@ fn every_case_through_the_cli() {
         }
         for url in strings(case, "acs_urls") {
             flag("--acs-url", url.into());
+        }
+        if let Some(sp) = case["sp_metadata"].as_str() {
+            flag("--sp-metadata", common::testdata_path(sp).into());
         }
         if case["allow_sha1"] == true {
             args.push("--allow-sha1".into());

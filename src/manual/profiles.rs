@@ -8,15 +8,15 @@
 //! documentation; where they are silent, the stricter reading is taken and
 //! said so.
 //!
-//! | | `clientvpn` | `aws-console` | `generic` |
-//! |---|---|---|---|
-//! | audience | `urn:amazon:webservices:clientvpn` | `https://signin.aws.amazon.com/saml`, `urn:amazon:webservices` | configured |
-//! | Destination / Recipient | `http://127.0.0.1:35001`, the self-service portal (`https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml`, and its `gov.` twin) | AWS sign-in `/saml` endpoints: global, regional (`<region>.signin.aws.amazon.com`), China and GovCloud hosts, `/static/saml`, `/saml/acs/<IdP-ID>` | configured |
-//! | signatures | Response **and** Assertion | Assertion (a Response signature, when present, must verify too) | Assertion covered by a verified signature (configurable) |
-//! | conditions | only AudienceRestriction and the time bounds | AudienceRestriction, OneTimeUse, ProxyRestriction | same as aws-console |
-//! | flow | SP-initiated only: InResponseTo must equal the request ID; without one the caller must say it accepts unsolicited responses | SP- or IdP-initiated | configurable |
-//! | freshness | — | IssueInstant at most 5 minutes plus the clock skew before now | configurable |
-//! | size | 128 KiB of XML | 100,000 base64 characters (75,000 bytes of XML) | 1 MiB (configurable) |
+//! | | `clientvpn` | `aws-console` | `identity-center` | `generic` |
+//! |---|---|---|---|---|
+//! | audience | `urn:amazon:webservices:clientvpn` | `https://signin.aws.amazon.com/saml`, `urn:amazon:webservices` | the entityID of Identity Center's SP metadata (`https://<region>.signin.aws.amazon.com/platform/saml/<id>`) | configured (or an SP metadata's entityID) |
+//! | Destination / Recipient | `http://127.0.0.1:35001`, the self-service portal (`https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml`, and its `gov.` twin) | AWS sign-in `/saml` endpoints: global, regional (`<region>.signin.aws.amazon.com`), China and GovCloud hosts, `/static/saml`, `/saml/acs/<IdP-ID>` | the SP metadata's HTTP-POST AssertionConsumerService (`https://<region>.signin.aws.amazon.com/platform/saml/acs/<id>`) | configured (or an SP metadata's HTTP-POST ACS) |
+//! | signatures | Response **and** Assertion | Assertion (a Response signature, when present, must verify too) | same as aws-console | Assertion covered by a verified signature (configurable) |
+//! | conditions | only AudienceRestriction and the time bounds | AudienceRestriction, OneTimeUse, ProxyRestriction | same as aws-console | same as aws-console |
+//! | flow | SP-initiated only: InResponseTo must equal the request ID; without one the caller must say it accepts unsolicited responses | SP- or IdP-initiated | SP- or IdP-initiated | configurable |
+//! | freshness | — | IssueInstant at most 5 minutes plus the clock skew before now | — | configurable |
+//! | size | 128 KiB of XML | 100,000 base64 characters (75,000 bytes of XML) | 1 MiB (configurable) | 1 MiB (configurable) |
 //!
 //! Every profile also refuses an IssueInstant more than the clock skew in
 //! the future, and checks every signed InResponseTo against the request ID
@@ -61,8 +61,60 @@
 //!   was issued, so IssueInstant must be at most 5 minutes plus the clock
 //!   skew (60 s by default) before now (`response_too_old`).
 //!
+//! # IAM Identity Center
+//!
+//! AWS IAM Identity Center with Entra ID as its external identity provider.
+//! It is configured from the SP metadata Identity Center offers for
+//! download ([`SpMetadata`](crate::trust::SpMetadata)): Entra's application
+//! for Identity Center takes its entityID as the Identifier and its HTTP-POST
+//! AssertionConsumerService as the Reply URL, both of the form
+//! `https://<region>.signin.aws.amazon.com/platform/saml/[acs/]<id>`; it
+//! signs users in SP- or IdP-initiated (Microsoft's tutorial "Configure AWS
+//! IAM Identity Center for single sign-on"). AWS's requirements for external
+//! identity providers ("Using SAML and SCIM identity federation with
+//! external identity providers") are a NameID of format
+//! `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress` whose value is
+//! "an RFC 2822 addr-spec compliant (name@domain.com) string", IdP metadata
+//! of at most 75,000 characters, and no encryption key. So:
+//!
+//! - audience, Destination and Recipient: the SP metadata's; a value that is
+//!   another Identity Center's SP URL is refused under the field's kind
+//!   (`audience_mismatch`, `destination_mismatch`, `recipient_mismatch`) as
+//!   [`OtherIdentityCenter`](crate::policy::PolicyError::OtherIdentityCenter),
+//!   saying whether the Region, the instance ID or both differ, or whether
+//!   Identifier and Reply URL are swapped; an audience of Entra's AWS console
+//!   or Client VPN application is named as such;
+//! - NameID: the emailAddress format and an addr-spec: a dot-atom local part
+//!   (RFC 2822 atext, no leading, trailing or doubled dot), `@`, a host name
+//!   (letters, digits and inner hyphens, labels of 1 to 63 characters),
+//!   ASCII only (an internationalized domain in its `xn--` form), at most 128
+//!   characters, the Identity Store's user name limit (`invalid_name_id`).
+//!   Quoted local parts, domain literals (`[192.0.2.1]`), comments and the
+//!   obsolete forms are RFC 2822 but refused: Entra cannot issue them, and
+//!   they give one address several spellings;
+//! - `https://aws.amazon.com/SAML/Attributes/AccessControl:{TagKey}`
+//!   attributes (attribute-based access control, "Attributes for access
+//!   control"): Identity Center passes them to the AWS account as session
+//!   tags, so they follow STS's session-tag rules (the `Tag` type of the STS
+//!   API and "Passing session tags"): one value each, keys of 1 to 128 and
+//!   values of at most 256 characters of `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, no
+//!   `aws:` key prefix, keys unique regardless of case, at most 50
+//!   (`invalid_access_control_tags`). Of `\p{Z}` only the ASCII space is
+//!   accepted, and invisible letters (Hangul fillers) are refused, as for
+//!   Client VPN's identities; letters are Rust's `char::is_alphanumeric`,
+//!   which also admits the few combining marks Unicode counts as alphabetic;
+//! - an EncryptedAssertion is refused (`encrypted_assertion`): Identity
+//!   Center accepts no encryption key, and the hint is to turn token
+//!   encryption off in Entra;
+//! - IdP metadata over 75,000 characters is a configuration error
+//!   (`idp_metadata_too_large`) when the policy is built from the metadata
+//!   bytes ([`Policy::<IdentityCenter>::from_metadata`](crate::Policy::from_metadata),
+//!   the CLI): Identity Center would not have imported that file, so it is
+//!   not the one Identity Center trusts.
+//!
 //! # Generic
 //!
 //! Any SAML 2.0 service provider: the caller names the accepted audiences
-//! and ACS URLs, which signatures are required, and whether InResponseTo is.
-//! The login carries the verified assertion and its attributes.
+//! and ACS URLs (or hands over the SP's own metadata), which signatures are
+//! required, and whether InResponseTo is. The login carries the verified
+//! assertion and its attributes.

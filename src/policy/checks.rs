@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::context::Context;
 use super::settings::{AllowedConditions, Settings};
-use super::{PolicyError, SkippedCheck, StatusProblem};
+use super::{PolicyError, SkippedCheck, SpField, StatusProblem};
 use crate::Error;
 use crate::saml::{
     self, Assertion, BEARER, Conditions, Envelope, SAML_NS, SAMLP_NS, STATUS_SUCCESS, SubjectConfirmation,
@@ -54,7 +54,10 @@ impl Rules<'_> {
         if let Some(destination) = root.attribute("", "Destination")
             && !self.settings.acs_urls.accepts(destination)
         {
-            return Err(PolicyError::Destination { found: destination.into(), profile: self.profile }.into());
+            return Err(self
+                .other_identity_center(SpField::Destination, destination)
+                .unwrap_or(PolicyError::Destination { found: destination.into(), profile: self.profile })
+                .into());
         }
         Ok(())
     }
@@ -170,6 +173,9 @@ impl Rules<'_> {
         }
         let recipient = confirmation.recipient.as_deref();
         if !recipient.is_some_and(|r| self.settings.acs_urls.accepts(r)) {
+            if let Some(other) = recipient.and_then(|r| self.other_identity_center(SpField::Recipient, r)) {
+                return Err(other);
+            }
             let found = recipient.map(Untrusted::from);
             return Err(PolicyError::Recipient { found, profile: self.profile });
         }
@@ -205,6 +211,11 @@ impl Rules<'_> {
                     accepted.get_or_insert_with(|| a.clone());
                 }
                 None => {
+                    if let Some(other) =
+                        restriction.iter().find_map(|a| self.other_identity_center(SpField::Audience, a))
+                    {
+                        return Err(other);
+                    }
                     return Err(PolicyError::Audience {
                         found: restriction.iter().map(|a| a.as_str().into()).collect(),
                         profile: self.profile,

@@ -110,6 +110,21 @@ pub enum PolicyError {
         /// The profile that refused it.
         profile: &'static str,
     },
+    /// An audience, Destination or Recipient that is the SP URL of another
+    /// IAM Identity Center instance or Region than the configured one (or
+    /// its other endpoint). Its kind is the field's: `audience_mismatch`,
+    /// `destination_mismatch` or `recipient_mismatch`.
+    #[error("{field} {found} is not the configured IAM Identity Center value {expected:?}: {differs}")]
+    OtherIdentityCenter {
+        /// Which value.
+        field: SpField,
+        /// What the response says.
+        found: Untrusted,
+        /// The configured value it was compared with.
+        expected: String,
+        /// What differs.
+        differs: InstancePart,
+    },
     /// A condition this profile does not allow or that nobody understands.
     #[error("unsupported condition {0}")]
     UnsupportedCondition(Untrusted),
@@ -157,6 +172,56 @@ impl std::fmt::Display for StatusProblem {
     }
 }
 
+/// A response value that names the service provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpField {
+    /// The AudienceRestriction's Audience (Entra's Identifier).
+    Audience,
+    /// The Response's Destination (Entra's Reply URL).
+    Destination,
+    /// The SubjectConfirmationData's Recipient (Entra's Reply URL).
+    Recipient,
+}
+
+impl std::fmt::Display for SpField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Audience => "audience",
+            Self::Destination => "Destination",
+            Self::Recipient => "SubjectConfirmationData Recipient",
+        })
+    }
+}
+
+/// How an IAM Identity Center SP URL differs from the configured one
+/// (`https://<region>.signin.aws.amazon.com/platform/saml/<id>`, and
+/// `…/platform/saml/acs/<id>` for the ACS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InstancePart {
+    /// The Region (the host) differs; the instance ID is the same.
+    Region,
+    /// The instance ID differs; the Region is the same.
+    Id,
+    /// Both the Region and the instance ID differ.
+    RegionAndId,
+    /// It is the other endpoint: the entity ID where the ACS is expected, or
+    /// the reverse.
+    Endpoint,
+}
+
+impl std::fmt::Display for InstancePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Region => "another AWS Region, same instance ID",
+            Self::Id => "another instance ID, same AWS Region",
+            Self::RegionAndId => "another AWS Region and instance ID",
+            Self::Endpoint => "the other endpoint (entity ID and ACS URL swapped)",
+        })
+    }
+}
+
 fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
@@ -167,6 +232,7 @@ fn list(values: &[Untrusted]) -> String {
 
 const CLIENT_VPN: &str = "clientvpn";
 const AWS_CONSOLE: &str = "aws-console";
+const IDENTITY_CENTER: &str = "identity-center";
 const CLIENT_VPN_AUDIENCE: &str = "urn:amazon:webservices:clientvpn";
 
 impl PolicyError {
@@ -197,6 +263,11 @@ impl PolicyError {
             Self::SessionExpired(_) => K::SessionExpired,
             Self::NoAudienceRestriction => K::NoAudienceRestriction,
             Self::Audience { .. } => K::AudienceMismatch,
+            Self::OtherIdentityCenter { field, .. } => match field {
+                SpField::Audience => K::AudienceMismatch,
+                SpField::Destination => K::DestinationMismatch,
+                SpField::Recipient => K::RecipientMismatch,
+            },
             Self::UnsupportedCondition(_) => K::UnsupportedCondition,
             Self::InResponseToMissing => K::InResponseToMissing,
             Self::InResponseTo { .. } => K::InResponseToMismatch,
@@ -228,11 +299,15 @@ impl PolicyError {
                 AWS_CONSOLE => {
                     "the Entra app's Reply URL (Assertion Consumer Service URL) must be an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml"
                 }
+                IDENTITY_CENTER => {
+                    "the Entra app's Reply URL (Assertion Consumer Service URL) must be the AssertionConsumerService Location of this IAM Identity Center's SAML metadata (https://<region>.signin.aws.amazon.com/platform/saml/acs/<ID>)"
+                }
                 _ => {
                     "the Entra app's Reply URL (Assertion Consumer Service URL) does not match this service's ACS URL"
                 }
             },
             Self::Audience { found, profile } => return audience_hint(found, profile),
+            Self::OtherIdentityCenter { field, differs, .. } => other_identity_center_hint(*field, *differs),
             Self::NoAudienceRestriction => {
                 "the IdP must restrict the assertion to this service (AudienceRestriction)"
             }
@@ -260,14 +335,54 @@ impl PolicyError {
     }
 }
 
+/// A hint for an Identity Center SP URL of another instance, Region or
+/// endpoint.
+fn other_identity_center_hint(field: SpField, differs: InstancePart) -> &'static str {
+    match (field, differs) {
+        (_, InstancePart::Endpoint) => {
+            "the Entra app's Identifier and Reply URL are swapped: the Identifier (Entity ID) is IAM Identity Center's https://<region>.signin.aws.amazon.com/platform/saml/<ID>, the Reply URL its https://<region>.signin.aws.amazon.com/platform/saml/acs/<ID>"
+        }
+        (SpField::Audience, InstancePart::Region) => {
+            "the Entra app's Identifier (Entity ID) comes from IAM Identity Center in another AWS Region: copy the Identifier and Reply URL again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+        (SpField::Audience, InstancePart::Id) => {
+            "the Entra app's Identifier (Entity ID) comes from another IAM Identity Center instance: copy the Identifier and Reply URL again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+        (SpField::Audience, _) => {
+            "the Entra app's Identifier (Entity ID) comes from another IAM Identity Center instance in another AWS Region: copy the Identifier and Reply URL again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+        (_, InstancePart::Region) => {
+            "the Entra app's Reply URL (Assertion Consumer Service URL) comes from IAM Identity Center in another AWS Region: copy it again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+        (_, InstancePart::Id) => {
+            "the Entra app's Reply URL (Assertion Consumer Service URL) comes from another IAM Identity Center instance: copy it again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+        (_, _) => {
+            "the Entra app's Reply URL (Assertion Consumer Service URL) comes from another IAM Identity Center instance in another AWS Region: copy it again from this instance's SAML metadata (IAM Identity Center console > Settings > Identity source)"
+        }
+    }
+}
+
 /// A hint for an audience refusal that never names the profile in use.
 fn audience_hint(found: &[Untrusted], profile: &str) -> Option<&'static str> {
-    let console = found.iter().any(|a| {
-        let a = a.as_str_less_safe();
-        a.contains("signin.aws.amazon.com") || a == "urn:amazon:webservices"
-    });
+    let identity_center =
+        found.iter().any(|a| crate::trust::platform_url::PlatformUrl::parse(a.as_str_less_safe()).is_some());
+    let console = !identity_center
+        && found.iter().any(|a| {
+            let a = a.as_str_less_safe();
+            a.contains("signin.aws.amazon.com") || a == "urn:amazon:webservices"
+        });
     let vpn = found.iter().any(|a| a.as_str_less_safe() == CLIENT_VPN_AUDIENCE);
     Some(match profile {
+        IDENTITY_CENTER if console || vpn => {
+            "this response was made for Entra's AWS console or Client VPN application: sign in through the Entra application for IAM Identity Center (its Identifier is https://<region>.signin.aws.amazon.com/platform/saml/<ID>), or validate the response under the profile of the service it was made for"
+        }
+        IDENTITY_CENTER => {
+            "the Entra app's Identifier (Entity ID) must be the entityID of this IAM Identity Center's SAML metadata (https://<region>.signin.aws.amazon.com/platform/saml/<ID>)"
+        }
+        CLIENT_VPN | AWS_CONSOLE if identity_center => {
+            "this is an IAM Identity Center response (audience https://<region>.signin.aws.amazon.com/platform/saml/<ID>): validate it under the Identity Center profile, or sign in through the Entra application of this service"
+        }
         CLIENT_VPN if console => {
             "this is an AWS console response (audience https://signin.aws.amazon.com/saml): the Entra app's Identifier (Entity ID) must be urn:amazon:webservices:clientvpn for Client VPN, or validate it under the AWS console profile"
         }
@@ -278,7 +393,7 @@ fn audience_hint(found: &[Untrusted], profile: &str) -> Option<&'static str> {
         AWS_CONSOLE => {
             "the Entra app's Identifier (Entity ID) must be https://signin.aws.amazon.com/saml (or urn:amazon:webservices)"
         }
-        _ if console || vpn => {
+        _ if console || vpn || identity_center => {
             "this is an AWS response: validate it under the AWS profile it was made for, or set the Entra app's Identifier (Entity ID) to this service's"
         }
         _ => "the Entra app's Identifier (Entity ID) does not match the audience this service expects",
@@ -298,9 +413,17 @@ mod tests {
             CLIENT_VPN_AUDIENCE,
             "https://sp.example.com/metadata",
         ];
+        let audiences = [
+            audiences[0],
+            audiences[1],
+            audiences[2],
+            audiences[3],
+            "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-1",
+        ];
         for (profile, own) in [
             (CLIENT_VPN, "Client VPN profile"),
             (AWS_CONSOLE, "AWS console profile"),
+            (IDENTITY_CENTER, "Identity Center profile"),
             ("generic", "generic profile"),
         ] {
             for audience in audiences {
@@ -335,9 +458,72 @@ mod tests {
             PolicyError::InResponseTo { expected: "a".into(), found: "b".into() },
             PolicyError::Replayed("a".into()),
         ];
-        for error in samples {
+        let other_instances =
+            [SpField::Audience, SpField::Destination, SpField::Recipient].into_iter().flat_map(|field| {
+                [InstancePart::Region, InstancePart::Id, InstancePart::RegionAndId, InstancePart::Endpoint]
+                    .map(|differs| PolicyError::OtherIdentityCenter {
+                        field,
+                        found: "x".into(),
+                        expected: String::new(),
+                        differs,
+                    })
+            });
+        for error in samples.into_iter().chain(other_instances) {
             let hint = error.hint().expect("a hint");
             assert!(!hint.contains("--"), "{hint}");
         }
+    }
+
+    /// An Identity Center SP URL of another instance says which part
+    /// differs, in the message and in the hint, under the field's kind.
+    #[test]
+    fn other_identity_center_says_what_differs() {
+        let error = |field, differs| PolicyError::OtherIdentityCenter {
+            field,
+            found: "https://us-west-2.signin.aws.amazon.com/platform/saml/d-1".into(),
+            expected: "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-1".into(),
+            differs,
+        };
+        let audience = error(SpField::Audience, InstancePart::Region);
+        assert_eq!(audience.kind(), ErrorKind::AudienceMismatch);
+        assert!(audience.to_string().contains("another AWS Region, same instance ID"), "{audience}");
+        assert!(
+            audience
+                .hint()
+                .unwrap()
+                .contains("Identifier (Entity ID) comes from IAM Identity Center in another AWS Region")
+        );
+        let id = error(SpField::Audience, InstancePart::Id);
+        assert!(id.hint().unwrap().contains("another IAM Identity Center instance:"));
+        let destination = error(SpField::Destination, InstancePart::RegionAndId);
+        assert_eq!(destination.kind(), ErrorKind::DestinationMismatch);
+        assert!(destination.hint().unwrap().contains("Reply URL (Assertion Consumer Service URL) comes from another IAM Identity Center instance in another AWS Region"));
+        let recipient = error(SpField::Recipient, InstancePart::Endpoint);
+        assert_eq!(recipient.kind(), ErrorKind::RecipientMismatch);
+        assert!(recipient.hint().unwrap().contains("swapped"));
+    }
+
+    /// The wrong Entra application: a console or Client VPN response sent to
+    /// Identity Center, and the reverse.
+    #[test]
+    fn audience_hints_name_the_application_it_was_made_for() {
+        let hint = |audience: &str, profile| {
+            PolicyError::Audience { found: vec![audience.into()], profile }.hint().unwrap_or_default()
+        };
+        for audience in ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices", CLIENT_VPN_AUDIENCE]
+        {
+            assert!(
+                hint(audience, IDENTITY_CENTER).contains("AWS console or Client VPN application"),
+                "{audience}"
+            );
+        }
+        assert!(
+            hint("https://sp.example.com", IDENTITY_CENTER).contains("entityID of this IAM Identity Center")
+        );
+        let idc = "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-1";
+        for profile in [CLIENT_VPN, AWS_CONSOLE] {
+            assert!(hint(idc, profile).contains("IAM Identity Center response"), "{profile}");
+        }
+        assert!(hint(idc, "generic").contains("AWS response"));
     }
 }

@@ -34,6 +34,7 @@ mod checks;
 mod context;
 mod error;
 mod login;
+mod other_sp;
 mod settings;
 mod signatures;
 mod structure;
@@ -46,7 +47,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::TimeDelta;
 
 pub use context::Context;
-pub use error::{PolicyError, StatusProblem};
+pub use error::{InstancePart, PolicyError, SpField, StatusProblem};
 pub use login::{Login, SignedElement, SignedPart, SkippedCheck};
 pub use settings::RequiredSignatures;
 pub(crate) use settings::{AcsUrls, AllowedConditions, Settings};
@@ -57,7 +58,7 @@ use crate::crypto::Algorithms;
 use crate::input::{self, InputLimits};
 use crate::replay::{MemoryReplayStore, ReplayStore};
 use crate::saml;
-use crate::trust::IdpTrust;
+use crate::trust::{IdpTrust, SpMetadata};
 use crate::xml::{self, Limits};
 use checks::{Rules, later};
 use signatures::Proofs;
@@ -79,12 +80,13 @@ pub(crate) mod sealed {
 }
 
 /// A deployment profile: its defaults and the claims it yields. Implemented
-/// by [`ClientVpn`](crate::ClientVpn), [`AwsConsole`](crate::AwsConsole) and
-/// [`Generic`](crate::Generic).
+/// by [`ClientVpn`](crate::ClientVpn), [`AwsConsole`](crate::AwsConsole),
+/// [`IdentityCenter`](crate::IdentityCenter) and [`Generic`](crate::Generic).
 pub trait Profile: sealed::Sealed + Send + Sync + fmt::Debug + 'static {
     /// What a successful validation yields.
     type Login: fmt::Debug + AsRef<Login>;
-    /// The profile's name (`clientvpn`, `aws-console`, `generic`).
+    /// The profile's name (`clientvpn`, `aws-console`, `identity-center`,
+    /// `generic`).
     const NAME: &'static str;
     #[doc(hidden)]
     fn claims(login: Login, token: sealed::Token) -> Result<Self::Login, Error>;
@@ -148,6 +150,31 @@ impl<P: Profile> Policy<P> {
     pub fn with_acs_urls(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.settings.acs_urls = AcsUrls::Exact(urls.into_iter().map(Into::into).collect());
         self
+    }
+
+    /// Replaces the accepted audiences and ACS URLs with what the SP's own
+    /// metadata says: its entity ID, its HTTP-POST AssertionConsumerService
+    /// Locations. For the generic profile this configures the service; for
+    /// the AWS console it replaces the sign-in defaults (AWS's console
+    /// metadata has entityID `urn:amazon:webservices`, while Entra's AWS
+    /// application sends `https://signin.aws.amazon.com/saml` unless its
+    /// Identifier is changed).
+    ///
+    /// ```
+    /// use samlguard::trust::{IdpTrust, MetadataOptions, SpMetadata};
+    /// use samlguard::{Context, Generic, Policy};
+    ///
+    /// let trust = IdpTrust::from_metadata(&std::fs::read("testdata/metadata/entra.xml")?, &MetadataOptions::default())?;
+    /// let sp = SpMetadata::from_xml(&std::fs::read("testdata/metadata/identity-center-sp.xml")?)?;
+    /// let policy = Policy::<Generic>::new(trust, ["https://old.example.com"], ["https://old.example.com/acs"])
+    ///     .with_sp_metadata(&sp);
+    /// let response = std::fs::read("testdata/policy/identity-center-idp-initiated.xml")?;
+    /// let login = policy.validate(&response, &Context::new("2026-01-15T10:01:00Z".parse()?))?;
+    /// assert_eq!(login.audience(), sp.entity_id());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_sp_metadata(self, sp: &SpMetadata) -> Self {
+        self.with_audiences([sp.entity_id()]).with_acs_urls(sp.acs_urls().iter().cloned())
     }
 
     /// Sets the clock skew allowed on every time bound (default 60 s).

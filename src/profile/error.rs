@@ -56,6 +56,10 @@ pub enum ClaimError {
     /// AWS console: session tags out of AWS's rules.
     #[error("session tags: {0}")]
     SessionTags(TagProblem),
+    /// IAM Identity Center: `AccessControl:{TagKey}` attributes out of AWS's
+    /// session-tag rules.
+    #[error("access-control attributes: {0}")]
+    AccessControlTags(TagProblem),
 }
 
 /// What is wrong with a NameID.
@@ -80,6 +84,48 @@ pub enum NameIdProblem {
     },
     /// Not an email address.
     NotAnEmail(Untrusted),
+    /// Not an address of the RFC 2822 addr-spec form the profile accepts.
+    NotAnAddrSpec {
+        /// The value as received.
+        value: Untrusted,
+        /// What is wrong with it.
+        problem: AddrSpecProblem,
+    },
+}
+
+/// Why a NameID is not an addr-spec of the form IAM Identity Center's
+/// profile accepts (see [`IdentityCenter`](crate::profile::IdentityCenter)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AddrSpecProblem {
+    /// No `@`.
+    NoAt,
+    /// A character outside ASCII (RFC 2822 is ASCII; an internationalized
+    /// domain must be in its `xn--` form).
+    NonAscii,
+    /// A quoted-string local part (`"john doe"@example.com`).
+    QuotedLocalPart,
+    /// The local part is not a dot-atom (empty, a leading, trailing or
+    /// doubled dot, or a character outside RFC 2822's atext).
+    LocalPart,
+    /// A domain literal (`[192.0.2.1]`, `[IPv6:...]`) instead of a domain name.
+    DomainLiteral,
+    /// The domain is not a host name (labels of letters, digits and inner
+    /// hyphens, 1 to 63 characters, separated by single dots).
+    Domain,
+}
+
+impl std::fmt::Display for AddrSpecProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoAt => "no @",
+            Self::NonAscii => "a character outside ASCII",
+            Self::QuotedLocalPart => "a quoted local part",
+            Self::LocalPart => "the part before @ is not a dot-atom",
+            Self::DomainLiteral => "a domain literal instead of a domain name",
+            Self::Domain => "the part after @ is not a domain name",
+        })
+    }
 }
 
 impl std::fmt::Display for NameIdProblem {
@@ -97,6 +143,9 @@ impl std::fmt::Display for NameIdProblem {
             },
             Self::TooLong { limit } => write!(f, "longer than {limit} characters"),
             Self::NotAnEmail(value) => write!(f, "{value} is not an email address"),
+            Self::NotAnAddrSpec { value, problem } => {
+                write!(f, "{value} is not an RFC 2822 addr-spec name@domain: {problem}")
+            }
         }
     }
 }
@@ -173,6 +222,7 @@ impl ClaimError {
             Self::SessionDuration(_) => K::InvalidSessionDuration,
             Self::SourceIdentity(_) => K::InvalidSourceIdentity,
             Self::SessionTags(_) => K::InvalidSessionTags,
+            Self::AccessControlTags(_) => K::InvalidAccessControlTags,
         }
     }
 
@@ -194,6 +244,9 @@ impl ClaimError {
             }
             Self::RoleSessionName(_) => {
                 "in Entra map https://aws.amazon.com/SAML/Attributes/RoleSessionName to user.userprincipalname (2-64 of [A-Za-z0-9_+=,.@-])"
+            }
+            Self::AccessControlTags(_) => {
+                "in Entra (Attributes & Claims) each https://aws.amazon.com/SAML/Attributes/AccessControl:{TagKey} claim needs one value of at most 256 letters, digits, spaces and _ . : / = + - @, a key of 1 to 128 such characters not starting with aws:, keys differing in more than case, and at most 50 of them"
             }
             _ => return None,
         })

@@ -2,7 +2,7 @@
 
 use crate::Error;
 use crate::policy::{AcsUrls, Login, Policy, Profile, RequiredSignatures, Settings, sealed};
-use crate::trust::IdpTrust;
+use crate::trust::{IdpTrust, SpMetadata};
 
 /// Any SAML 2.0 SP with configured audiences and ACS URLs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,6 +30,12 @@ impl Policy<Generic> {
         let mut settings = Settings::new(Vec::new(), AcsUrls::Exact(Vec::new()));
         settings.signatures = RequiredSignatures::Either;
         Self::from_settings(trust, settings).with_audiences(audiences).with_acs_urls(acs_urls)
+    }
+
+    /// Any SP described by its own metadata: the audience is its entity ID,
+    /// the ACS URLs its HTTP-POST AssertionConsumerService Locations.
+    pub fn from_sp_metadata(trust: IdpTrust, sp: &SpMetadata) -> Self {
+        Self::new(trust, [sp.entity_id()], sp.acs_urls().iter().cloned())
     }
 
     /// Which signatures must be present.

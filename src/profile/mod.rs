@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`ClientVpn`] | [`ClientVpnLogin`]: groups, first and last name |
 //! | [`AwsConsole`] | [`AwsConsoleLogin`]: role pairs, session name and duration, source identity, session tags |
+//! | [`IdentityCenter`] | [`IdentityCenterLogin`]: the email address, the access-control tags |
 //! | [`Generic`] | [`Login`](crate::Login): the verified assertion and its attributes |
 //!
 //! The rules of each are in the manual's [profiles](crate::manual::profiles)
@@ -14,11 +15,13 @@ mod aws_console;
 mod clientvpn;
 mod error;
 mod generic;
+mod identity_center;
 
 pub use aws_console::{Arn, AwsConsole, AwsConsoleLogin, AwsRole, SessionTag};
 pub use clientvpn::{ClientVpn, ClientVpnLogin, authorization};
-pub use error::{ClaimError, NameIdProblem, RoleProblem, TagProblem};
+pub use error::{AddrSpecProblem, ClaimError, NameIdProblem, RoleProblem, TagProblem};
 pub use generic::Generic;
+pub use identity_center::{IdentityCenter, IdentityCenterLogin};
 
 use crate::saml::{Assertion, Values};
 

@@ -49,6 +49,44 @@ pub enum ConfigError {
     /// An empty entity ID was configured.
     #[error("the IdP entity ID is empty")]
     EmptyEntityId,
+    /// SP metadata without a SAML 2.0 SPSSODescriptor (IdP metadata passed
+    /// by mistake, for example).
+    #[error("not SP metadata: no SAML 2.0 SPSSODescriptor, {}", holds(found))]
+    NoSpDescriptor {
+        /// The role descriptors the document holds instead.
+        found: Vec<Untrusted>,
+    },
+    /// SP metadata with more than one SAML 2.0 SPSSODescriptor: which one
+    /// is the service is not said.
+    #[error("the SP metadata holds {0} SAML 2.0 SPSSODescriptors: exactly one is needed")]
+    SeveralSpDescriptors(usize),
+    /// The SPSSODescriptor has no HTTP-POST AssertionConsumerService (or one
+    /// without a Location).
+    #[error("the SPSSODescriptor has no HTTP-POST AssertionConsumerService with a Location")]
+    NoPostAcs,
+    /// IdP metadata longer than IAM Identity Center imports.
+    #[error("the IdP metadata is {chars} characters long: IAM Identity Center refuses metadata over {limit}")]
+    IdpMetadataTooLarge {
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// What a document without an SPSSODescriptor holds instead.
+fn holds(found: &[Untrusted]) -> String {
+    if found.is_empty() {
+        return "and no other role descriptor".to_string();
+    }
+    let list = found.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    if found.iter().any(|f| f.as_str_less_safe() == "IDPSSODescriptor") {
+        format!(
+            "it holds {list}: this is an IdP's metadata (such as Entra's Federation Metadata), not the service provider's"
+        )
+    } else {
+        format!("it holds {list}")
+    }
 }
 
 impl ConfigError {
@@ -66,6 +104,10 @@ impl ConfigError {
             Self::MetadataSignature(_) => K::MetadataSignature,
             Self::MetadataNotSigned => K::MetadataNotSigned,
             Self::EmptyEntityId => K::EmptyEntityId,
+            Self::NoSpDescriptor { .. } => K::NoSpDescriptor,
+            Self::SeveralSpDescriptors(_) => K::SeveralSpDescriptors,
+            Self::NoPostAcs => K::NoPostAcs,
+            Self::IdpMetadataTooLarge { .. } => K::IdpMetadataTooLarge,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The trust source: an IdP's entity ID and its pinned signing keys, built from
 //! SAML metadata (as Microsoft Entra publishes it in FederationMetadata.xml)
-//! or from PEM certificates.
+//! or from PEM certificates; and the service provider's own metadata
+//! ([`SpMetadata`]: the audience and ACS URLs a response must name).
 //!
 //! Signing keys are the `IDPSSODescriptor` KeyDescriptors with
 //! `use="signing"` or no `use`; `use="encryption"` keys never sign. Several keys
@@ -24,7 +25,10 @@
 mod error;
 mod idp;
 mod metadata;
+pub(crate) mod platform_url;
+mod sp_metadata;
 
 pub use error::ConfigError;
 pub use idp::IdpTrust;
 pub use metadata::{MD_NS, MetadataOptions};
+pub use sp_metadata::SpMetadata;

@@ -45,6 +45,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<ExitCode, Failure> {
     match &setup.policy {
         AnyPolicy::ClientVpn(policy) => bench_with(policy, &raw, &setup, args),
         AnyPolicy::AwsConsole(policy) => bench_with(policy, &raw, &setup, args),
+        AnyPolicy::IdentityCenter(policy) => bench_with(policy, &raw, &setup, args),
         AnyPolicy::Generic(policy) => bench_with(policy, &raw, &setup, args),
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn for_error(error: &Error) -> Option<&'static str> {
             "--in-response-to with the ID of the AuthnRequest this response answers"
         }
         ErrorKind::AudienceMismatch | ErrorKind::DestinationMismatch | ErrorKind::RecipientMismatch => {
-            "--profile for the service this response was made for, or --audience / --acs-url"
+            "--profile for the service this response was made for, or --sp-metadata / --audience / --acs-url"
         }
         ErrorKind::ReplayStoreUnavailable => {
             "--replay-store with the URL of a Redis that answers (redis-cli -u URL ping)"

@@ -27,6 +27,7 @@ impl AnyPolicy {
         match self {
             Self::ClientVpn(policy) => Self::ClientVpn(policy.with_replay_store(store)),
             Self::AwsConsole(policy) => Self::AwsConsole(policy.with_replay_store(store)),
+            Self::IdentityCenter(policy) => Self::IdentityCenter(policy.with_replay_store(store)),
             Self::Generic(policy) => Self::Generic(policy.with_replay_store(store)),
         }
     }

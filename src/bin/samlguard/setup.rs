@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use samlguard::authorization::AuthorizationRules;
 use samlguard::crypto::{Algorithms, PublicKey};
-use samlguard::trust::{IdpTrust, MetadataOptions};
-use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, Policy, Profile};
+use samlguard::trust::{IdpTrust, MetadataOptions, SpMetadata};
+use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, IdentityCenter, Policy, Profile};
 
 use crate::failure::Failure;
 
@@ -31,7 +31,9 @@ pub(crate) enum ProfileName {
     Clientvpn,
     /// AWS console / AssumeRoleWithSAML.
     AwsConsole,
-    /// Any SP (needs --audience and --acs-url).
+    /// AWS IAM Identity Center (needs --sp-metadata).
+    IdentityCenter,
+    /// Any SP (needs --sp-metadata, or --audience and --acs-url).
     Generic,
 }
 
@@ -64,6 +66,13 @@ pub(crate) struct PolicyArgs {
     /// replaces the profile's default (required for the generic profile).
     #[arg(long, value_name = "URL")]
     acs_url: Vec<String>,
+    /// The SP's own SAML metadata (such as the file IAM Identity Center
+    /// offers): audience = its entityID, ACS URLs = its HTTP-POST
+    /// AssertionConsumerService Locations. Required by identity-center;
+    /// with generic and aws-console it replaces their audience and ACS
+    /// (--audience / --acs-url, when also given, replace it in turn).
+    #[arg(long, value_name = "FILE")]
+    sp_metadata: Option<PathBuf>,
     /// The IdP's entity ID, the expected Issuer. Default: the metadata's
     /// entityID; required with --idp-cert.
     #[arg(long, value_name = "URI")]
@@ -93,6 +102,7 @@ pub(crate) struct PolicyArgs {
 pub(crate) enum AnyPolicy {
     ClientVpn(Policy<ClientVpn>),
     AwsConsole(Policy<AwsConsole>),
+    IdentityCenter(Policy<IdentityCenter>),
     Generic(Policy<Generic>),
 }
 
@@ -191,9 +201,12 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
             args.clock_skew
         )));
     }
-    if args.profile == ProfileName::Generic && (args.audience.is_empty() || args.acs_url.is_empty()) {
+    if args.profile == ProfileName::Generic
+        && args.sp_metadata.is_none()
+        && (args.audience.is_empty() || args.acs_url.is_empty())
+    {
         return Err(Failure::usage(
-            "the generic profile needs --audience URI (this SP's entity ID) and --acs-url URL (its ACS URL)",
+            "the generic profile needs --sp-metadata FILE (the SP's metadata), or --audience URI (this SP's entity ID) and --acs-url URL (its ACS URL)",
         ));
     }
     if !args.destination.is_empty() && args.authorization_rules.is_none() {
@@ -212,17 +225,46 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
         }
         None => None,
     };
+    match (args.profile, &args.sp_metadata) {
+        (ProfileName::IdentityCenter, None) => {
+            return Err(Failure::usage(
+                "the identity-center profile needs --sp-metadata FILE: the SAML metadata IAM Identity Center offers for download (Settings > Identity source)",
+            ));
+        }
+        (ProfileName::Clientvpn, Some(_)) => {
+            return Err(Failure::usage(
+                "--sp-metadata is for identity-center, aws-console and generic: AWS Client VPN's audience and ACS URLs are fixed",
+            ));
+        }
+        _ => {}
+    }
+    let sp = args.sp_metadata.as_deref().map(load_sp_metadata).transpose()?;
     let trust = load_trust(args)?;
     let policy = match args.profile {
         ProfileName::Clientvpn => {
             AnyPolicy::ClientVpn(configure(Policy::<ClientVpn>::new(trust), args, replay))
         }
         ProfileName::AwsConsole => {
-            AnyPolicy::AwsConsole(configure(Policy::<AwsConsole>::new(trust), args, replay))
+            let policy = Policy::<AwsConsole>::new(trust);
+            let policy = match &sp {
+                Some(sp) => policy.with_sp_metadata(sp),
+                None => policy,
+            };
+            AnyPolicy::AwsConsole(configure(policy, args, replay))
         }
+        ProfileName::IdentityCenter => match &sp {
+            Some(sp) => {
+                AnyPolicy::IdentityCenter(configure(Policy::<IdentityCenter>::new(trust, sp), args, replay))
+            }
+            None => return Err(Failure::usage("the identity-center profile needs --sp-metadata FILE")),
+        },
         ProfileName::Generic => {
-            let policy =
-                Policy::<Generic>::new(trust, args.audience.iter().cloned(), args.acs_url.iter().cloned());
+            let policy = match &sp {
+                Some(sp) => Policy::<Generic>::from_sp_metadata(trust, sp),
+                None => {
+                    Policy::<Generic>::new(trust, args.audience.iter().cloned(), args.acs_url.iter().cloned())
+                }
+            };
             AnyPolicy::Generic(configure(policy, args, replay))
         }
     };
@@ -233,6 +275,11 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
         None => Context::new(now).accepting_unsolicited(),
     };
     Ok(Setup { policy, context, clock_skew: args.clock_skew, authorization })
+}
+
+/// The SP's own metadata (`--sp-metadata`).
+fn load_sp_metadata(path: &Path) -> Result<SpMetadata, Failure> {
+    SpMetadata::from_xml(&read_config(path)?).map_err(|e| Failure::config(path, &Error::from(e)))
 }
 
 /// `--audience`/`--acs-url` replace the profile's defaults when given.
@@ -280,6 +327,11 @@ fn load_trust(args: &PolicyArgs) -> Result<IdpTrust, Failure> {
     };
     for path in &args.idp_metadata {
         let bytes = read_config(path)?;
+        // IAM Identity Center imports at most 75,000 characters: a larger
+        // file is not the one it trusts.
+        if args.profile == ProfileName::IdentityCenter {
+            IdentityCenter::check_idp_metadata(&bytes).map_err(|e| Failure::config(path, &Error::from(e)))?;
+        }
         let trust =
             IdpTrust::from_metadata(&bytes, &options).map_err(|e| Failure::config(path, &Error::from(e)))?;
         match &entity_id {

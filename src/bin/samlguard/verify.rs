@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use samlguard::crypto::PublicKey;
 use samlguard::policy::SkippedCheck;
-use samlguard::{AwsConsoleLogin, ClientVpnLogin, Login, Policy, Profile};
+use samlguard::{AwsConsoleLogin, ClientVpnLogin, IdentityCenterLogin, Login, Policy, Profile};
 use serde::Serialize;
 
 use crate::Format;
@@ -64,6 +64,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
             Ok(report(policy, &login, &setup, args.format, authorization.as_ref()))
         }
         AnyPolicy::AwsConsole(policy) => verify_with(policy, &raw, &setup, args.format, refusal),
+        AnyPolicy::IdentityCenter(policy) => verify_with(policy, &raw, &setup, args.format, refusal),
         AnyPolicy::Generic(policy) => verify_with(policy, &raw, &setup, args.format, refusal),
     }
 }
@@ -186,6 +187,24 @@ impl Claims for AwsConsoleLogin {
             .collect();
         if !tags.is_empty() {
             report.list(&format!("tags ({})", tags.len()), &tags);
+        }
+    }
+
+    fn is_claim(&self, attribute: &str) -> bool {
+        Self::is_claim_attribute(attribute)
+    }
+}
+
+impl Claims for IdentityCenterLogin {
+    fn text(&self, report: &mut Report) {
+        report.line("email", show(self.email()));
+        let tags: Vec<String> = self
+            .access_control_tags()
+            .iter()
+            .map(|tag| format!("{}={}", show(&tag.key), show(&tag.value)))
+            .collect();
+        if !tags.is_empty() {
+            report.list(&format!("abac tags ({})", tags.len()), &tags);
         }
     }
 

@@ -7,6 +7,7 @@ mod urls;
 
 pub use arn::{Arn, AwsRole};
 pub use tags::SessionTag;
+pub(super) use tags::prefixed_tags;
 
 use chrono::TimeDelta;
 

@@ -26,29 +26,42 @@ fn is_tag_text(s: &str) -> bool {
 
 /// The `PrincipalTag:{key}` attributes, in order.
 pub(super) fn principal_tags(assertion: &Assertion) -> Result<Vec<SessionTag>, ClaimError> {
-    let mut tags: Vec<SessionTag> = Vec::new();
+    prefixed_tags(assertion, PRINCIPAL_TAG).map_err(ClaimError::SessionTags)
+}
+
+/// The `{prefix}{key}` attributes as session tags, in order, under AWS's
+/// session-tag rules: one value each, keys 1 to 128 and values at most 256
+/// of AWS's tag characters, no `aws:` key prefix, keys unique regardless of
+/// case, at most 50.
+pub(in crate::profile) fn prefixed_tags(
+    assertion: &Assertion,
+    prefix: &str,
+) -> Result<Vec<SessionTag>, TagProblem> {
+    // Counted first: the duplicate check below is quadratic in the count.
+    let count = assertion.attributes.iter().filter(|a| a.name.starts_with(prefix)).count();
+    if count > MAX_TAGS {
+        return Err(TagProblem::TooMany(count));
+    }
+    let mut tags: Vec<SessionTag> = Vec::with_capacity(count);
     for attribute in &assertion.attributes {
-        let Some(key) = attribute.name.strip_prefix(PRINCIPAL_TAG) else { continue };
+        let Some(key) = attribute.name.strip_prefix(prefix) else { continue };
         let (1, Some(value)) = (attribute.values.len(), attribute.values.get(0)) else {
-            return Err(ClaimError::SessionTags(TagProblem::NotSingleValued(key.into())));
+            return Err(TagProblem::NotSingleValued(key.into()));
         };
         if key.is_empty()
             || key.chars().count() > MAX_KEY_CHARS
             || !is_tag_text(key)
             || key.to_ascii_lowercase().starts_with("aws:")
         {
-            return Err(ClaimError::SessionTags(TagProblem::InvalidKey(key.into())));
+            return Err(TagProblem::InvalidKey(key.into()));
         }
         if value.chars().count() > MAX_VALUE_CHARS || !is_tag_text(value) {
-            return Err(ClaimError::SessionTags(TagProblem::InvalidValue(key.into())));
+            return Err(TagProblem::InvalidValue(key.into()));
         }
         if tags.iter().any(|t| t.key.eq_ignore_ascii_case(key)) {
-            return Err(ClaimError::SessionTags(TagProblem::DuplicateKey(key.into())));
+            return Err(TagProblem::DuplicateKey(key.into()));
         }
         tags.push(SessionTag { key: key.to_string(), value: value.to_string() });
-    }
-    if tags.len() > MAX_TAGS {
-        return Err(ClaimError::SessionTags(TagProblem::TooMany(tags.len())));
     }
     Ok(tags)
 }

@@ -18,6 +18,7 @@ impl AnyPolicy {
         let trust = match self {
             Self::ClientVpn(policy) => policy.trust(),
             Self::AwsConsole(policy) => policy.trust(),
+            Self::IdentityCenter(policy) => policy.trust(),
             Self::Generic(policy) => policy.trust(),
         };
         IdpTrust::clone(&trust)
