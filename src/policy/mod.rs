@@ -32,6 +32,7 @@
 
 mod checks;
 mod context;
+mod encryption;
 mod error;
 mod login;
 mod settings;
@@ -46,6 +47,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::TimeDelta;
 
 pub use context::Context;
+pub use encryption::Decrypting;
+#[cfg(feature = "xmlenc")]
+pub use encryption::EncryptionMode;
 pub use error::{PolicyError, StatusProblem};
 pub use login::{Login, SignedElement, SignedPart, SkippedCheck};
 pub use settings::RequiredSignatures;
@@ -132,6 +136,11 @@ impl<P: Profile> Policy<P> {
             replay: Some(Arc::new(MemoryReplayStore::default())),
             profile: PhantomData,
         }
+    }
+
+    #[cfg(feature = "xmlenc")]
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     pub(crate) fn settings_mut(&mut self) -> &mut Settings {
@@ -243,16 +252,27 @@ impl<P: Profile> Policy<P> {
         let trust = self.trust();
         let bytes = input::decode(input, &settings.input_limits)?;
         let doc = xml::parse_with_limits(&bytes, &settings.xml_limits)?;
-        let structure = structure::scan(&doc)?;
+        let structure = structure::scan(&doc, &settings.encryption)?;
+        #[cfg(feature = "xmlenc")]
+        settings.encryption.check(structure.encrypted)?;
         structure::require_signatures(&structure, settings.signatures)?;
+        // The Response signature, when there is one, covers the ciphertext:
+        // it is verified before anything is decrypted.
         let proofs = Proofs::verify(&doc, &structure, trust.keys(), settings)?;
 
         let rules = Rules { settings, entity_id: trust.entity_id(), profile: P::NAME };
         rules.envelope(&doc, structure.response)?;
-        let assertion = saml::read_assertion(&proofs.all(), structure.assertion).map_err(|e| match e {
-            saml::SamlError::NotCovered => Error::from(PolicyError::AssertionNotSigned),
-            e => e.into(),
-        })?;
+        let (assertion, mut signatures) = if structure.encrypted {
+            self.open_encrypted(&doc, &structure, trust.keys())?
+        } else {
+            let proof = proofs.of_assertion().ok_or(PolicyError::AssertionNotSigned)?;
+            let assertion = saml::read_assertion(proof, structure.assertion).map_err(|e| match e {
+                saml::SamlError::NotCovered => Error::from(PolicyError::AssertionNotSigned),
+                e => e.into(),
+            })?;
+            (assertion, Vec::new())
+        };
+        signatures.extend(proofs.parts(trust.keys()));
         let envelope = proofs.response.as_ref().map(saml::read_envelope).transpose()?;
         if let Some(envelope) = &envelope {
             rules.issued(envelope.issue_instant, context.now())?;
@@ -267,9 +287,34 @@ impl<P: Profile> Policy<P> {
             confirmation: accepted.confirmation,
             audience: accepted.audience,
             envelope,
-            signatures: proofs.parts(trust.keys()),
+            signatures,
             skipped: accepted.skipped,
+            encrypted: structure.encrypted,
         };
         Ok(Unrecorded::new(P::claims(login, sealed::Token::new())?, expires))
+    }
+
+    /// The Assertion inside the EncryptedAssertion, verified, and its
+    /// signature as the login reports it (first in the list).
+    #[cfg(feature = "xmlenc")]
+    fn open_encrypted(
+        &self,
+        doc: &xml::Document<'_>,
+        structure: &structure::Structure,
+        keys: &[crate::crypto::PublicKey],
+    ) -> Result<(saml::Assertion, Vec<SignedPart>), Error> {
+        let (assertion, part) = encryption::open(doc, structure.assertion, &self.settings, keys)?;
+        Ok((assertion, vec![part]))
+    }
+
+    /// Without the feature the structure scan refuses every EncryptedAssertion.
+    #[cfg(not(feature = "xmlenc"))]
+    fn open_encrypted(
+        &self,
+        _: &xml::Document<'_>,
+        _: &structure::Structure,
+        _: &[crate::crypto::PublicKey],
+    ) -> Result<(saml::Assertion, Vec<SignedPart>), Error> {
+        Err(PolicyError::EncryptedAssertion.into())
     }
 }
