@@ -22,6 +22,13 @@ pub(crate) fn for_error(error: &Error) -> Option<&'static str> {
         ErrorKind::AudienceMismatch | ErrorKind::DestinationMismatch | ErrorKind::RecipientMismatch => {
             "--profile for the service this response was made for, or --audience / --acs-url"
         }
+        ErrorKind::DecryptionKeyNotConfigured => {
+            "--sp-key PEMFILE with the SP's private key (PKCS#8 or PKCS#1 PEM; repeat it for each key of a rotation)"
+        }
+        ErrorKind::DecryptionFailed => {
+            "--sp-key with every live SP private key (the old and the new one during a rotation); 'samlguard inspect --sp-key' shows what decrypts"
+        }
+        ErrorKind::EncryptionRequired => "leave out --require-encryption to accept a plaintext Assertion",
         _ => return None,
     })
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
+use samlguard::crypto::decryption::{DecryptionKey, DecryptionKeys};
 use samlguard::crypto::{Algorithms, PublicKey};
+use samlguard::policy::{Decrypting, EncryptionMode};
 use samlguard::trust::{IdpTrust, MetadataOptions};
 use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, Policy, Profile};
 
@@ -74,6 +76,15 @@ pub(crate) struct PolicyArgs {
     /// obtained out of band.
     #[arg(long, value_name = "PEMFILE")]
     metadata_signer: Option<PathBuf>,
+    /// The SP's RSA private key (PKCS#8 or PKCS#1 PEM, unencrypted) to
+    /// decrypt an EncryptedAssertion (aws-console, generic); repeatable, for
+    /// a rotation: every key is tried on every response.
+    #[arg(long, value_name = "PEMFILE")]
+    sp_key: Vec<PathBuf>,
+    /// Refuse a plaintext Assertion (AWS's assertion encryption mode
+    /// "Required"); needs --sp-key.
+    #[arg(long)]
+    require_encryption: bool,
 }
 
 /// A policy for the profile chosen on the command line.
@@ -81,6 +92,17 @@ pub(crate) enum AnyPolicy {
     ClientVpn(Policy<ClientVpn>),
     AwsConsole(Policy<AwsConsole>),
     Generic(Policy<Generic>),
+}
+
+impl AnyPolicy {
+    /// The SP decryption keys the policy was given (`--sp-key`).
+    pub(crate) fn decryption_keys(&self) -> Option<&DecryptionKeys> {
+        match self {
+            Self::ClientVpn(_) => None,
+            Self::AwsConsole(policy) => policy.decryption_keys(),
+            Self::Generic(policy) => policy.decryption_keys(),
+        }
+    }
 }
 
 pub(crate) struct Setup {
@@ -181,18 +203,29 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
             "the generic profile needs --audience URI (this SP's entity ID) and --acs-url URL (its ACS URL)",
         ));
     }
+    if args.profile == ProfileName::Clientvpn && (!args.sp_key.is_empty() || args.require_encryption) {
+        return Err(Failure::usage(
+            "AWS Client VPN does not accept encrypted assertions: --sp-key and --require-encryption are for the aws-console and generic profiles",
+        ));
+    }
+    if args.require_encryption && args.sp_key.is_empty() {
+        return Err(Failure::usage("--require-encryption needs --sp-key PEMFILE (the SP's private key)"));
+    }
     let trust = load_trust(args)?;
+    let keys = load_sp_keys(&args.sp_key)?;
     let policy = match args.profile {
         ProfileName::Clientvpn => {
             AnyPolicy::ClientVpn(configure(Policy::<ClientVpn>::new(trust), args, replay))
         }
-        ProfileName::AwsConsole => {
-            AnyPolicy::AwsConsole(configure(Policy::<AwsConsole>::new(trust), args, replay))
-        }
+        ProfileName::AwsConsole => AnyPolicy::AwsConsole(decrypting(
+            configure(Policy::<AwsConsole>::new(trust), args, replay),
+            keys,
+            args.require_encryption,
+        )),
         ProfileName::Generic => {
             let policy =
                 Policy::<Generic>::new(trust, args.audience.iter().cloned(), args.acs_url.iter().cloned());
-            AnyPolicy::Generic(configure(policy, args, replay))
+            AnyPolicy::Generic(decrypting(configure(policy, args, replay), keys, args.require_encryption))
         }
     };
     // An operator rarely has the request ID: without it, InResponseTo is not
@@ -218,6 +251,27 @@ fn configure<P: Profile>(mut policy: Policy<P>, args: &PolicyArgs, replay: bool)
         policy = policy.without_replay_store();
     }
     policy
+}
+
+/// `--sp-key` and `--require-encryption`.
+fn decrypting<P: Decrypting>(policy: Policy<P>, keys: Option<DecryptionKeys>, require: bool) -> Policy<P> {
+    let Some(keys) = keys else { return policy };
+    let mode = if require { EncryptionMode::Required } else { EncryptionMode::Allowed };
+    policy.with_decryption_keys(keys).with_encryption_mode(mode)
+}
+
+/// The SP's decryption keys, one PEM file each (`None` without `--sp-key`).
+pub(crate) fn load_sp_keys(paths: &[PathBuf]) -> Result<Option<DecryptionKeys>, Failure> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut keys = Vec::with_capacity(paths.len());
+    for path in paths {
+        let key = DecryptionKey::from_pem(&read_config(path)?)
+            .map_err(|e| Failure::new(2, e.kind().as_str(), format!("{}: {e}", path.display())))?;
+        keys.push(key);
+    }
+    DecryptionKeys::new(keys).map(Some).map_err(|e| Failure::new(2, e.kind().as_str(), e.to_string()))
 }
 
 /// The pinned keys: every signing key of every metadata file and PEM file.
