@@ -58,7 +58,13 @@ pub enum EncryptionMode {
 
 /// The profiles whose policies can decrypt assertions: [`AwsConsole`] and
 /// [`Generic`]. Client VPN does not accept encrypted assertions, and its
-/// policy has no decryption setters.
+/// policy has no decryption setters:
+///
+/// ```compile_fail
+/// # fn keys() -> samlguard::crypto::decryption::DecryptionKeys { todo!() }
+/// # fn trust() -> samlguard::IdpTrust { todo!() }
+/// let policy = samlguard::Policy::<samlguard::ClientVpn>::new(trust()).with_decryption_keys(keys());
+/// ```
 ///
 /// [`AwsConsole`]: crate::AwsConsole
 /// [`Generic`]: crate::Generic
