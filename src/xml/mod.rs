@@ -191,7 +191,7 @@ mod tests {
         // Without the scope the same bytes do not parse.
         assert_eq!(parse(b"<saml:Issuer/>").unwrap_err().kind(), "unbound_prefix");
         // `xml` with its own name and an empty default change nothing.
-        let harmless = [("xml", crate::xml::XML_NS), ("", "")];
+        let harmless = [("xml", XML_NS), ("", "")];
         assert!(
             parse_with_scope(b"<a/>", &Limits::default(), &harmless).unwrap().context_namespaces().is_empty()
         );
@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(kind(&[("p", "")]), "empty_prefix_binding");
         assert_eq!(kind(&[("xmlns", "urn:x")]), "reserved_namespace");
         assert_eq!(kind(&[("xml", "urn:x")]), "reserved_namespace");
-        assert_eq!(kind(&[("p", crate::xml::XMLNS_NS)]), "reserved_namespace");
+        assert_eq!(kind(&[("p", XMLNS_NS)]), "reserved_namespace");
         assert_eq!(kind(&[("1p", "urn:x")]), "invalid_name");
         assert_eq!(kind(&[("p", "urn:x"), ("p", "urn:y")]), "duplicate_xml_attribute");
         // DOCTYPE and every other rule still apply.
