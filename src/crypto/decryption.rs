@@ -13,6 +13,10 @@
 //! the `KeyInfo` hint of an EncryptedKey to order the attempts, never to
 //! decide anything.
 //!
+//! RSA-OAEP itself: [`OaepParams`] (digest, mask digest, label) and
+//! [`DecryptionKey::decrypt_oaep`], one private-key operation, for tools and
+//! benchmarks; the decryption stage unwraps with every key instead.
+//!
 //! Secrets: the private keys are RustCrypto `rsa` 0.10 `PrivateKey` values,
 //! which wipe their private exponent, primes and CRT values on drop; the DER
 //! decoded from the PEM text is held in a zeroizing buffer while it is parsed.

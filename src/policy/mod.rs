@@ -20,11 +20,15 @@
 //!
 //! What `validate` checks, in order (each failure is a typed [`Error`]):
 //! input size and encoding; strict XML; the document is one `samlp:Response`
-//! holding exactly one `saml:Assertion` as a direct child, no
-//! EncryptedAssertion anywhere and no `ds:Signature` other than the Response's
-//! and the Assertion's own; the profile's required signatures are present and
-//! every present one verifies against the pinned keys; then, from signed data
-//! only: Version, Status, Issuer, Destination, the bearer SubjectConfirmation
+//! holding exactly one `saml:Assertion` as a direct child (or, where the
+//! policy decrypts, one `saml:EncryptedAssertion` instead), no other
+//! Assertion or EncryptedAssertion anywhere and no `ds:Signature` other than
+//! the Response's and the Assertion's own; the profile's required signatures
+//! are present and every present one verifies against the pinned keys; an
+//! EncryptedAssertion is then decrypted with the SP's keys and its Assertion
+//! must carry its own valid signature (see the manual's
+//! [decryption is not an oracle](crate::manual::invariants#decryption-is-not-an-oracle));
+//! then, from signed data only: Version, Status, Issuer, Destination, the bearer SubjectConfirmation
 //! (Recipient, NotOnOrAfter, InResponseTo), time bounds with explicit skew
 //! (half-open: `NotOnOrAfter == now` is expired), audience restrictions,
 //! allowed conditions, freshness, the profile's claims, and finally the

@@ -128,13 +128,33 @@
 //! Identity Center refuse encrypted assertions) link no RSA private-key code
 //! and stay clear of that advisory, and the default build refuses
 //! EncryptedAssertion as before. Turning the feature on is the operator's
-//! explicit choice of `rsa` 0.10. A C-backed RSA (aws-lc-rs) was not needed;
+//! explicit choice of `rsa` 0.10 (the `cli` feature turns it on: the tool
+//! decrypts with `--sp-key`). A C-backed RSA (aws-lc-rs) was not needed;
 //! nothing here links C crypto, libxml2, libxmlsec1 or OpenSSL.
 //!
 //! AES-CBC is RustCrypto `aes` + `cbc` (AES-NI, or a constant-time bitsliced
 //! fallback), with their key schedules wiped on drop; AES-GCM is ring's,
 //! already the crate's signature verifier. Content keys and plaintexts are
 //! held in zeroizing buffers.
+//!
+//! This module names none of those crates: it reads the XML, and the
+//! primitives are the crypto stage's — the RSA-OAEP unwrap with every SP key
+//! in [`crypto::decryption`](crate::crypto::decryption), AES-CBC and
+//! AES-GCM in [`crypto::cipher`](crate::crypto::cipher), which also offer
+//! them one by one ([`DecryptionKey::decrypt_oaep`](crate::crypto::decryption::DecryptionKey::decrypt_oaep),
+//! [`decrypt_content`](crate::crypto::cipher::decrypt_content)) to tools
+//! and benchmarks that measure them, on the parts [`ParsedEncryptedAssertion`]
+//! reads.
+//!
+//! # In a policy
+//!
+//! [`Policy`](crate::Policy) (AWS console and generic profiles, with SP keys)
+//! calls [`decrypt_assertion`], parses the plaintext with
+//! [`xml::parse_with_scope`](crate::xml::parse_with_scope) and requires the
+//! decrypted Assertion's own signature from the pinned IdP; every failure of
+//! those steps is the same [`XmlEncError::DecryptionFailed`] (the manual's
+//! [decryption is not an oracle](crate::manual::invariants#decryption-is-not-an-oracle)
+//! invariant).
 
 mod content;
 mod error;
