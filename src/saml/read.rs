@@ -320,7 +320,7 @@ mod tests {
         let text = String::from_utf8(response).unwrap();
         let start = text.find("<Assertion ").unwrap();
         let end = text.find("</Assertion>").unwrap() + "</Assertion>".len();
-        let inner = crate::xml::parse(text[start..end].as_bytes()).unwrap();
+        let inner = crate::xml::parse(&text.as_bytes()[start..end]).unwrap();
         let proof =
             crate::dsig::verify(&inner, crate::dsig::all_signatures(&inner)[0], &keys, Algorithms::STRICT)
                 .unwrap();
