@@ -27,6 +27,11 @@ this file only writes templates and moves XML text around, byte for byte.
       wrapped-assertion (a forged unsigned Assertion holding the genuine one
       in its Advice), wrapped-other (the genuine one inside a saml:Advice
       root), not-xml (text), as-is (the bytes unchanged).
+  advice DOC KIND
+      puts a saml:Advice after the Conditions of DOC's Assertion, before it
+      is signed: KIND assertion (another Assertion in it), signature (a
+      ds:Signature in it). The IdP then signs what a decrypted Assertion may
+      not hold.
   splice SRC ENCRYPTED_DATA OUT [entra]
       SRC's Assertion replaced by a saml:EncryptedAssertion holding the
       EncryptedData xmlsec1 wrote (for plaintexts encrypted as binary data).
@@ -110,6 +115,23 @@ def splice(src, data_path, out, style=None):
     start = doc.index("<Assertion ")
     end = doc.index("</Assertion>") + len("</Assertion>")
     write(out, doc[:start] + encrypted_assertion(data, style) + doc[end:])
+
+
+def advice(path, kind):
+    import gen
+
+    doc = read(path)
+    if kind == "assertion":
+        inner = '<Assertion ID="_nested_assertion" IssueInstant="%s" Version="2.0"><Issuer>%s</Issuer></Assertion>' % (
+            gen.ISSUE_INSTANT,
+            gen.ISSUER,
+        )
+    elif kind == "signature":
+        inner = '<ds:Signature xmlns:ds="%s"/>' % DS
+    else:
+        raise SystemExit("gen_xmlenc.py: unknown advice " + kind)
+    at = doc.index("</Conditions>") + len("</Conditions>")
+    write(path, doc[:at] + "<Advice>" + inner + "</Advice>" + doc[at:])
 
 
 def response_template(path):
@@ -268,6 +290,8 @@ def main(argv):
         wrap(args[0], args[1], args[2], style=(args[3:] or [None])[0])
     elif cmd == "response-template":
         response_template(args[0])
+    elif cmd == "advice":
+        advice(args[0], args[1])
     elif cmd == "plaintext":
         plaintext(args[0], args[1], args[2])
     elif cmd == "splice":

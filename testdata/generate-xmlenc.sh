@@ -295,13 +295,28 @@ attack() {
   reference "$name" --privkey-pem keys/sp.key
 }
 
-# An Assertion like aws-console.xml's, signed by the attacker's key.
-python3 gen.py template responses/aws-console >"$WORK/attacker.xml"
-xmlsec1 --sign --privkey-pem keys/attacker.key,keys/attacker.crt --id-attr:ID "$NS_SAML:Assertion" \
-  --node-xpath "$XP_ASSERTION_SIG" --output "$WORK/attacker.signed.xml" "$WORK/attacker.xml" 2>"$WORK/xmlsec.err" \
-  || { cat "$WORK/xmlsec.err" >&2; die "xmlsec1 cannot sign the attacker's Assertion"; }
-python3 gen.py tidy "$WORK/attacker.signed.xml"
-"${GEN[@]}" wrap "$WORK/attacker.signed.xml" "$WORK/attacker-wrapped.xml" "$WORK/attacker-assertion.xml"
+# signed_assertion NAME KEY [ADVICE] -- aws-console.xml's Assertion template,
+#   with an Advice (see gen_xmlenc.py advice) when asked, signed by xmlsec1
+#   with keys/KEY.key; its bytes in $WORK/NAME-assertion.xml.
+signed_assertion() {
+  local name="$1" key="$2" advice="${3:-}"
+  python3 gen.py template responses/aws-console >"$WORK/$name.xml"
+  [[ -n $advice ]] && "${GEN[@]}" advice "$WORK/$name.xml" "$advice"
+  xmlsec1 --sign --privkey-pem "keys/$key.key,keys/$key.crt" --id-attr:ID "$NS_SAML:Assertion" \
+    --node-xpath "$XP_ASSERTION_SIG" --output "$WORK/$name.signed.xml" "$WORK/$name.xml" 2>"$WORK/xmlsec.err" \
+    || { cat "$WORK/xmlsec.err" >&2; die "xmlsec1 cannot sign the Assertion of $name"; }
+  python3 gen.py tidy "$WORK/$name.signed.xml"
+  xmlsec1 --verify --pubkey-cert-pem "keys/$key.crt" --enabled-key-data raw-x509-cert \
+    --id-attr:ID "$NS_SAML:Assertion" --node-xpath "$XP_ASSERTION_SIG" "$WORK/$name.signed.xml" >/dev/null 2>&1 \
+    || die "xmlsec1 does not verify the Assertion of $name"
+  "${GEN[@]}" wrap "$WORK/$name.signed.xml" "$WORK/$name-wrapped.xml" "$WORK/$name-assertion.xml"
+}
+
+# An Assertion like aws-console.xml's, signed by the attacker's key; and
+# Assertions the IdP signed that hold another Assertion or Signature.
+signed_assertion attacker attacker
+signed_assertion nested-assertion idp assertion
+signed_assertion nested-signature idp signature
 
 GENUINE="$WORK/assertion.xml"
 attack attack-attacker-signed           as-is             "$WORK/attacker-assertion.xml"
@@ -312,3 +327,7 @@ attack attack-two-assertions            two               "$GENUINE"
 attack attack-wrapped-assertion         wrapped-assertion "$GENUINE"
 attack attack-wrapped-other-root        wrapped-other     "$GENUINE"
 attack attack-not-xml                   not-xml           "$GENUINE" "$AES256_GCM" aes-256
+attack attack-nested-assertion          as-is             "$WORK/nested-assertion-assertion.xml"
+attack attack-nested-signature          as-is             "$WORK/nested-signature-assertion.xml"
+# A whole signed Response (Client VPN's, signed twice by the IdP) as the plaintext.
+attack attack-response-as-plaintext     as-is             responses/clientvpn.xml

@@ -192,6 +192,21 @@ fn cases() -> Vec<Case> {
         case("forged Assertion wrapping the genuine one", "attack-wrapped-assertion", "decryption_failed"),
         case("the genuine Assertion inside another root", "attack-wrapped-other-root", "decryption_failed"),
         case("decrypted bytes that are not XML", "attack-not-xml", "decryption_failed"),
+        case(
+            "IdP-signed Assertion holding another Assertion",
+            "attack-nested-assertion",
+            "decryption_failed",
+        ),
+        case(
+            "IdP-signed Assertion holding another Signature",
+            "attack-nested-signature",
+            "decryption_failed",
+        ),
+        case(
+            "a whole IdP-signed Response as the plaintext",
+            "attack-response-as-plaintext",
+            "decryption_failed",
+        ),
         Case {
             edit: |t| flip(&t, CONTENT, |len| len - 17, 0x80),
             ..case("CBC: padding broken", "entra-shaped-aes256-cbc", "decryption_failed")
@@ -490,6 +505,27 @@ fn decryption_failures_are_indistinguishable() {
         assert!(std::error::Error::source(error).is_none(), "{name} has a source");
     }
     assert!(first.hint().is_some_and(|h| h.contains("SP private key")));
+}
+
+/// The decrypted document is parsed with the policy's own XML limits.
+#[test]
+fn the_decrypted_assertion_is_parsed_under_the_policy_limits() {
+    let text = fixture_text("entra-shaped-aes256-cbc");
+    let outer = samlguard::xml::parse(text.as_bytes()).unwrap().len();
+    let inner = common::testdata("xmlenc/entra-shaped-aes256-cbc.plain.xml");
+    let inner = samlguard::xml::parse(&inner).unwrap().len();
+    assert!(inner > outer, "the Assertion ({inner} nodes) is larger than the encrypted response ({outer})");
+    let mut limits = samlguard::xml::Limits::default();
+    limits.max_nodes = outer;
+    let policy = |limits| {
+        Policy::<AwsConsole>::new(common::entra_trust())
+            .with_decryption_keys(keys(&["sp"]))
+            .with_xml_limits(limits)
+            .without_replay_store()
+    };
+    let refused = policy(limits).validate(text.as_bytes(), &context()).unwrap_err();
+    assert_eq!(refused.kind(), "decryption_failed", "{refused}");
+    assert!(policy(samlguard::xml::Limits::default()).validate(text.as_bytes(), &context()).is_ok());
 }
 
 #[test]
