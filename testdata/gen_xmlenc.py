@@ -95,7 +95,7 @@ def encrypted_assertion(body, style=None):
 def wrap(src, wrapped, assertion, style=None):
     doc = without_response_signature(read(src))
     start = doc.index("<Assertion ")
-    end = doc.index("</Assertion>") + len("</Assertion>")
+    end = doc.rindex("</Assertion>") + len("</Assertion>")
     inner = doc[start:end]
     if style == "outer-ns":
         own = ' xmlns="%s"' % SAML
@@ -113,7 +113,7 @@ def splice(src, data_path, out, style=None):
     doc = without_response_signature(read(src))
     data = re.sub(r"\A<\?xml[^>]*\?>\n", "", read(data_path)).rstrip("\n")
     start = doc.index("<Assertion ")
-    end = doc.index("</Assertion>") + len("</Assertion>")
+    end = doc.rindex("</Assertion>") + len("</Assertion>")
     write(out, doc[:start] + encrypted_assertion(data, style) + doc[end:])
 
 

@@ -329,5 +329,7 @@ attack attack-wrapped-other-root        wrapped-other     "$GENUINE"
 attack attack-not-xml                   not-xml           "$GENUINE" "$AES256_GCM" aes-256
 attack attack-nested-assertion          as-is             "$WORK/nested-assertion-assertion.xml"
 attack attack-nested-signature          as-is             "$WORK/nested-signature-assertion.xml"
-# A whole signed Response (Client VPN's, signed twice by the IdP) as the plaintext.
+# A whole signed Response (Client VPN's, signed twice by the IdP) as the
+# plaintext; and a signed error Response without any Assertion.
 attack attack-response-as-plaintext     as-is             responses/clientvpn.xml
+attack attack-signed-error-response     as-is             attacks/signed-error-response.xml

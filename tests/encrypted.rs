@@ -125,6 +125,12 @@ fn encrypted_assertion(text: &str) -> &str {
     &text[start..end]
 }
 
+/// The (unsigned) Response under another ID than the fixtures' fixed one,
+/// so that a decrypted element keeping that fixed ID shares none with it.
+fn other_response_id(text: String) -> String {
+    replace_once(&text, "ID=\"_r4d9c2f1e-6b7a-4c58-9e03-2a1f0b3c4d5e\"", "ID=\"_outer_response\"")
+}
+
 fn cases() -> Vec<Case> {
     let mut cases: Vec<Case> = VALID.iter().map(|(name, _)| case(name, name, "valid")).collect();
     cases.extend([
