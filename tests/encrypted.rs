@@ -214,6 +214,22 @@ fn cases() -> Vec<Case> {
             "decryption_failed",
         ),
         Case {
+            edit: other_response_id,
+            ..case(
+                "a whole IdP-signed Response as the plaintext, IDs apart",
+                "attack-response-as-plaintext",
+                "decryption_failed",
+            )
+        },
+        Case {
+            edit: other_response_id,
+            ..case(
+                "an IdP-signed error Response (no Assertion) as the plaintext",
+                "attack-signed-error-response",
+                "decryption_failed",
+            )
+        },
+        Case {
             edit: |t| flip(&t, CONTENT, |len| len - 17, 0x80),
             ..case("CBC: padding broken", "entra-shaped-aes256-cbc", "decryption_failed")
         },
