@@ -110,6 +110,24 @@ impl<P: Decrypting> Policy<P> {
     /// which one worked does not show in the time taken). With keys set and
     /// the default [`EncryptionMode::Allowed`], plaintext Assertions are
     /// still accepted.
+    ///
+    /// ```
+    /// use samlguard::crypto::decryption::{DecryptionKey, DecryptionKeys};
+    /// use samlguard::policy::EncryptionMode;
+    /// use samlguard::{AwsConsole, Context, IdpTrust, MetadataOptions, Policy};
+    ///
+    /// let trust = IdpTrust::from_metadata(&std::fs::read("testdata/metadata/entra.xml")?, &MetadataOptions::default())?;
+    /// // The IAM SAML provider's private key(s): during a rotation, both.
+    /// let keys = DecryptionKeys::new([DecryptionKey::from_pem(&std::fs::read("testdata/keys/sp.key")?)?])?;
+    /// let policy = Policy::<AwsConsole>::new(trust)
+    ///     .with_decryption_keys(keys)
+    ///     .with_encryption_mode(EncryptionMode::Required);
+    /// let response = std::fs::read("testdata/xmlenc/entra-shaped-aes256-cbc.xml")?;
+    /// let login = policy.validate(&response, &Context::new("2026-01-15T10:01:00Z".parse()?))?;
+    /// assert!(login.encrypted());
+    /// assert_eq!(login.roles()[0].role_arn, "arn:aws:iam::123456789012:role/Admin");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_decryption_keys(mut self, keys: DecryptionKeys) -> Self {
         self.settings_mut().encryption.keys = Some(Arc::new(keys));
         self
