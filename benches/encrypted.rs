@@ -9,10 +9,16 @@
 //! The policy holds one SP key, so validation runs one private-key
 //! operation, like the floor (with several keys it runs one per key, on
 //! purpose: see `crypto::decryption`).
+//!
+//! After criterion's groups, the same work is timed in alternating batches
+//! (validate, floor, RSA private-key operation alone) and the median of the
+//! per-batch ratios printed: on a shared machine, where the speed changes
+//! from one second to the next, ratios of neighbouring batches are steadier
+//! than ratios of separately measured means.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput};
 use samlguard::crypto::cipher::decrypt_content;
 use samlguard::crypto::decryption::{DecryptionKey, DecryptionKeys};
 use samlguard::crypto::{Algorithms, PublicKey};
@@ -139,19 +145,66 @@ fn bench_encrypted(c: &mut Criterion, label: &str, rel: &str) {
     group.finish();
 }
 
+const FIXTURES: [(&str, &str); 3] = [
+    ("aws-console encrypted aes256-cbc (Entra-shaped)", "xmlenc/entra-shaped-aes256-cbc.xml"),
+    ("aws-console encrypted aes256-gcm", "xmlenc/inline-aes256-gcm.xml"),
+    ("aws-console encrypted aes256-cbc, Response signed too", "xmlenc/doubly-signed-aes256-cbc.xml"),
+];
+
 fn benches(c: &mut Criterion) {
-    bench_encrypted(
-        c,
-        "aws-console encrypted aes256-cbc (Entra-shaped)",
-        "xmlenc/entra-shaped-aes256-cbc.xml",
-    );
-    bench_encrypted(c, "aws-console encrypted aes256-gcm", "xmlenc/inline-aes256-gcm.xml");
-    bench_encrypted(
-        c,
-        "aws-console encrypted aes256-cbc, Response signed too",
-        "xmlenc/doubly-signed-aes256-cbc.xml",
-    );
+    for (label, rel) in FIXTURES {
+        bench_encrypted(c, label, rel);
+    }
 }
 
-criterion_group!(encrypted, benches);
-criterion_main!(encrypted);
+/// Seconds per run of `f`, over `n` runs.
+fn time(n: u32, mut f: impl FnMut()) -> f64 {
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed().as_secs_f64() / f64::from(n)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// validate / floor and RSA private-key operation / floor, batch by batch.
+fn interleaved_ratios() {
+    for (label, rel) in FIXTURES {
+        let bytes = fixture(rel);
+        let floor = Floor::new(&bytes);
+        let policy = Policy::<AwsConsole>::new(trust())
+            .with_decryption_keys(DecryptionKeys::new([sp_key()]).unwrap())
+            .without_replay_store();
+        let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap());
+        let (mut ratios, mut shares, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..15 {
+            let validate = time(30, || {
+                black_box(policy.validate(black_box(&bytes), &context).unwrap());
+            });
+            let whole = time(30, || assert!(floor.run()));
+            let rsa = time(30, || {
+                black_box(floor.unwrap_key().unwrap());
+            });
+            ratios.push(validate / whole);
+            shares.push(rsa / whole);
+            floors.push(whole);
+        }
+        println!(
+            "{label}: validate / floor = {:.3} (median of 15 alternating batches), RSA private-key operation = {:.1} % of the floor (floor median {:.2} ms)",
+            median(ratios),
+            100.0 * median(shares),
+            1e3 * median(floors)
+        );
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    benches(&mut criterion);
+    criterion.final_summary();
+    interleaved_ratios();
+}
