@@ -11,6 +11,8 @@ use crate::replay::ReplayError;
 use crate::saml::SamlError;
 use crate::trust::ConfigError;
 use crate::xml::XmlError;
+#[cfg(feature = "xmlenc")]
+use crate::xmlenc::XmlEncError;
 
 /// Why a response was refused, or a configuration could not be built.
 ///
@@ -34,6 +36,13 @@ pub enum Error {
         /// What went wrong.
         error: SignatureError,
     },
+    /// An EncryptedAssertion was not decrypted into one Assertion signed by
+    /// the IdP (feature `xmlenc`): a structural refusal with its own kind,
+    /// or the one opaque `decryption_failed` for every failure from the key
+    /// unwrap to the decrypted Assertion's signature.
+    #[cfg(feature = "xmlenc")]
+    #[error(transparent)]
+    Encryption(XmlEncError),
     /// A signed element could not be read as SAML.
     #[error("malformed SAML: {0}")]
     Saml(SamlError),
@@ -61,6 +70,8 @@ impl Error {
             Self::Input(e) => e.kind(),
             Self::Xml(e) => e.kind(),
             Self::Signature { error, .. } => error.kind(),
+            #[cfg(feature = "xmlenc")]
+            Self::Encryption(e) => e.kind(),
             Self::Saml(e) => e.kind(),
             Self::Policy(e) => e.kind(),
             Self::Claim(e) => e.kind(),
@@ -78,6 +89,8 @@ impl Error {
             Self::Claim(e) => e.hint(),
             Self::Authorization(e) => e.hint(),
             Self::Signature { error, .. } => signature_hint(error),
+            #[cfg(feature = "xmlenc")]
+            Self::Encryption(e) => encryption_hint(e),
             Self::Input(_) => {
                 Some("send the SAMLResponse as XML, its base64, or the whole form body (SAMLResponse=...)")
             }
@@ -107,6 +120,23 @@ fn signature_hint(error: &SignatureError) -> Option<&'static str> {
         }
         SignatureError::SignatureInvalid => {
             "the signature does not verify with the pinned keys: check that the metadata is this application's"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(feature = "xmlenc")]
+fn encryption_hint(error: &XmlEncError) -> Option<&'static str> {
+    Some(match error {
+        // One hint for every cause: it must not tell them apart.
+        XmlEncError::DecryptionFailed => {
+            "the encrypted assertion did not decrypt into one Assertion signed by the IdP: check that the SP private key is the one whose certificate Entra encrypts to (Token encryption; during a rotation configure both keys), that Entra signs the assertion, and that the trusted metadata is current"
+        }
+        XmlEncError::RsaV15KeyTransport => {
+            "the IdP wraps the content key with RSA PKCS#1 v1.5: configure it to use RSA-OAEP"
+        }
+        XmlEncError::CbcNotAllowed => {
+            "the IdP encrypts with AES-CBC while this policy accepts AES-GCM only: allow AES-CBC, or configure the IdP for AES-GCM"
         }
         _ => return None,
     })
@@ -304,6 +334,8 @@ mod tests {
             PolicyError::InResponseTo { expected: u(), found: u() },
             PolicyError::RequestIdRequired,
             PolicyError::Replayed(u()),
+            PolicyError::DecryptionKeyNotConfigured,
+            PolicyError::EncryptionRequired,
         ]
         .map(|e| e.kind());
         let claims = [

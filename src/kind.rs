@@ -245,6 +245,10 @@ kinds! {
     AssertionPosition = "assertion_position",
     /// An EncryptedAssertion where the profile refuses them.
     EncryptedAssertion = "encrypted_assertion",
+    /// An EncryptedAssertion, and no SP decryption key configured.
+    DecryptionKeyNotConfigured = "decryption_key_not_configured",
+    /// A plaintext Assertion where encrypted ones are required.
+    EncryptionRequired = "encryption_required",
     /// A Signature other than the Response's and the Assertion's own.
     UnexpectedSignature = "unexpected_signature",
     /// The Response is not signed.

@@ -4,13 +4,37 @@
 Every cryptographic step is done by xmlsec1 or openssl in the shell script;
 this file only writes templates and moves XML text around, byte for byte.
 
-  wrap SRC WRAPPED ASSERTION [outer-ns]
+  wrap SRC WRAPPED ASSERTION [outer-ns|entra]
       SRC's Assertion inside a saml:EncryptedAssertion (WRAPPED), and the
       Assertion's exact bytes (ASSERTION). With outer-ns the Assertion's own
       xmlns="…assertion" moves to the EncryptedAssertion, so the plaintext
-      relies on a declaration around it.
-  template CONTENT TRANSPORT [digest=URI] [label=B64] [x509]
+      relies on a declaration around it. With entra the EncryptedAssertion is
+      unprefixed, in the default namespace, as Entra writes it. A Response
+      signature in SRC is dropped (it covered the plaintext; sign-response
+      signs the ciphertext).
+  template CONTENT TRANSPORT [digest=URI] [label=B64] [x509] [entra]
       an xmlsec1 --encrypt template: EncryptedData with an inline EncryptedKey.
+      With entra: ds:KeyInfo unprefixed (default namespace), the EncryptedKey
+      under its own prefix e:, as Entra (and AD FS) write them.
+  response-template DOC
+      adds an Entra-shaped Response signature template (exc-c14n, rsa-sha256,
+      sha256, Reference to the Response ID) after the Response's Issuer, for
+      xmlsec1 --sign to sign over the EncryptedAssertion.
+  plaintext KIND ASSERTION OUT
+      an attack plaintext made from the signed Assertion's bytes: edited
+      (a Role changed after signing), unsigned (its Signature removed),
+      doctype (an internal DTD before it), two (the Assertion twice),
+      wrapped-assertion (a forged unsigned Assertion holding the genuine one
+      in its Advice), wrapped-other (the genuine one inside a saml:Advice
+      root), not-xml (text), as-is (the bytes unchanged).
+  advice DOC KIND
+      puts a saml:Advice after the Conditions of DOC's Assertion, before it
+      is signed: KIND assertion (another Assertion in it), signature (a
+      ds:Signature in it). The IdP then signs what a decrypted Assertion may
+      not hold.
+  splice SRC ENCRYPTED_DATA OUT [entra]
+      SRC's Assertion replaced by a saml:EncryptedAssertion holding the
+      EncryptedData xmlsec1 wrote (for plaintexts encrypted as binary data).
   data-template CONTENT
       an xmlsec1 --encrypt template: EncryptedData without KeyInfo (the content
       key comes from --aeskey; the EncryptedKey is added by `attach`).
@@ -53,19 +77,102 @@ def options(args):
     return out
 
 
-def wrap(src, wrapped, assertion, outer_ns=False):
-    doc = read(src)
+def without_response_signature(doc):
+    """The Response without its own Signature (the one right after its Issuer)."""
+    issuer_end = doc.index("</Issuer>") + len("</Issuer>")
+    if doc.startswith("<Signature ", issuer_end):
+        end = doc.index("</Signature>", issuer_end) + len("</Signature>")
+        doc = doc[:issuer_end] + doc[end:]
+    return doc
+
+
+def encrypted_assertion(body, style=None):
+    if style == "entra":
+        return '<EncryptedAssertion xmlns="%s">%s</EncryptedAssertion>' % (SAML, body)
+    return '<saml:EncryptedAssertion xmlns:saml="%s">%s</saml:EncryptedAssertion>' % (SAML, body)
+
+
+def wrap(src, wrapped, assertion, style=None):
+    doc = without_response_signature(read(src))
     start = doc.index("<Assertion ")
-    end = doc.index("</Assertion>") + len("</Assertion>")
+    end = doc.rindex("</Assertion>") + len("</Assertion>")
     inner = doc[start:end]
-    opening = '<saml:EncryptedAssertion xmlns:saml="%s"' % SAML
-    if outer_ns:
+    if style == "outer-ns":
         own = ' xmlns="%s"' % SAML
         assert inner.count(own) == 1, "the Assertion declares its namespace once"
         inner = inner.replace(own, "", 1)
-        opening += own
+        opening = '<saml:EncryptedAssertion xmlns:saml="%s"%s>' % (SAML, own)
+        body = opening + inner + "</saml:EncryptedAssertion>"
+    else:
+        body = encrypted_assertion(inner, style)
     write(assertion, inner)
-    write(wrapped, doc[:start] + opening + ">" + inner + "</saml:EncryptedAssertion>" + doc[end:])
+    write(wrapped, doc[:start] + body + doc[end:])
+
+
+def splice(src, data_path, out, style=None):
+    doc = without_response_signature(read(src))
+    data = re.sub(r"\A<\?xml[^>]*\?>\n", "", read(data_path)).rstrip("\n")
+    start = doc.index("<Assertion ")
+    end = doc.rindex("</Assertion>") + len("</Assertion>")
+    write(out, doc[:start] + encrypted_assertion(data, style) + doc[end:])
+
+
+def advice(path, kind):
+    import gen
+
+    doc = read(path)
+    if kind == "assertion":
+        inner = '<Assertion ID="_nested_assertion" IssueInstant="%s" Version="2.0"><Issuer>%s</Issuer></Assertion>' % (
+            gen.ISSUE_INSTANT,
+            gen.ISSUER,
+        )
+    elif kind == "signature":
+        inner = '<ds:Signature xmlns:ds="%s"/>' % DS
+    else:
+        raise SystemExit("gen_xmlenc.py: unknown advice " + kind)
+    at = doc.index("</Conditions>") + len("</Conditions>")
+    write(path, doc[:at] + "<Advice>" + inner + "</Advice>" + doc[at:])
+
+
+def response_template(path):
+    import gen
+
+    doc = read(path)
+    issuer_end = doc.index("</Issuer>") + len("</Issuer>")
+    write(path, doc[:issuer_end] + gen.std_sig(gen.R) + doc[issuer_end:])
+
+
+FORGED = "m4ll0ryPersistentIdOfTheAttacker000000000"
+
+
+def plaintext(kind, assertion_path, out):
+    genuine = read(assertion_path)
+    signature = re.search(r"<Signature .*?</Signature>", genuine, re.S).group(0)
+    unsigned = genuine.replace(signature, "", 1)
+    if kind == "as-is":
+        text = genuine
+    elif kind == "edited":
+        assert "role/Admin," in genuine
+        text = genuine.replace("role/Admin,", "role/OwnedByMe,", 1)
+    elif kind == "unsigned":
+        text = unsigned
+    elif kind == "doctype":
+        text = '<!DOCTYPE Assertion [<!ENTITY who "%s">]>' % FORGED + genuine
+    elif kind == "two":
+        text = genuine + genuine
+    elif kind == "wrapped-assertion":
+        forged = re.sub(r">[^<]*</NameID>", ">%s</NameID>" % FORGED, unsigned, count=1)
+        forged = forged.replace('ID="_a8f3e6d21', 'ID="_forged_a8f3e6d21', 1)
+        at = forged.index("</Conditions>") + len("</Conditions>")
+        text = forged[:at] + "<Advice>" + genuine + "</Advice>" + forged[at:]
+    elif kind == "wrapped-other":
+        text = '<saml:Advice xmlns:saml="%s">%s</saml:Advice>' % (SAML, genuine)
+    elif kind == "not-xml":
+        text = "this is not an XML document\n"
+    else:
+        raise SystemExit("gen_xmlenc.py: unknown plaintext " + kind)
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
 
 
 def method(transport, opts):
@@ -83,6 +190,8 @@ def method(transport, opts):
 
 
 def template(content, transport, opts):
+    if "entra" in opts:
+        return entra_template(content, transport, opts)
     key_info = "<ds:KeyInfo><ds:X509Data/></ds:KeyInfo>" if "x509" in opts else ""
     return (
         '<xenc:EncryptedData xmlns:xenc="%s" Type="%s">'
@@ -91,6 +200,21 @@ def template(content, transport, opts):
         "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>"
         "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>\n"
         % (XENC, ELEMENT, content, DS, method(transport, opts), key_info)
+    )
+
+
+def entra_template(content, transport, opts):
+    """ds unprefixed (default namespace), EncryptedKey under e:, DigestMethod SHA-1."""
+    digest = opts.get("digest") or "http://www.w3.org/2000/09/xmldsig#sha1"
+    return (
+        '<xenc:EncryptedData xmlns:xenc="%s" Type="%s">'
+        '<xenc:EncryptionMethod Algorithm="%s"/>'
+        '<KeyInfo xmlns="%s"><e:EncryptedKey xmlns:e="%s">'
+        '<e:EncryptionMethod Algorithm="%s"><DigestMethod Algorithm="%s"/></e:EncryptionMethod>'
+        "<KeyInfo><X509Data/></KeyInfo>"
+        "<e:CipherData><e:CipherValue/></e:CipherData></e:EncryptedKey></KeyInfo>"
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>\n"
+        % (XENC, ELEMENT, content, DS, XENC, transport, digest)
     )
 
 
@@ -163,7 +287,15 @@ def for_decrypt(doc_path, out, no_key_info=False):
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "wrap":
-        wrap(args[0], args[1], args[2], outer_ns=args[3:] == ["outer-ns"])
+        wrap(args[0], args[1], args[2], style=(args[3:] or [None])[0])
+    elif cmd == "response-template":
+        response_template(args[0])
+    elif cmd == "advice":
+        advice(args[0], args[1])
+    elif cmd == "plaintext":
+        plaintext(args[0], args[1], args[2])
+    elif cmd == "splice":
+        splice(args[0], args[1], args[2], style=(args[3:] or [None])[0])
     elif cmd == "template":
         sys.stdout.write(template(args[0], args[1], options(args[2:])))
     elif cmd == "data-template":

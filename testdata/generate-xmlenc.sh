@@ -5,11 +5,24 @@
 #   Run from the repository root:   bash testdata/generate-xmlenc.sh
 #   Needs: xmlsec1 (1.2.x, OpenSSL backend), openssl (3.x), python3 (stdlib).
 #
-# What it makes, from the signed testdata/responses/aws-console.xml:
+# What it makes, from the signed testdata/responses/aws-console.xml (and
+# clientvpn.xml, generic.xml for the profile cases):
 #   xmlenc/NAME.xml        the Response with its signed Assertion encrypted
-#                          into a saml:EncryptedAssertion
+#                          into a saml:EncryptedAssertion: full Entra-shaped
+#                          responses, valid for samlguard's aws-console
+#                          profile at the fixed clock (2026-01-15T10:01:00Z)
+#                          with the SP key, unless NAME starts with attack-
 #   xmlenc/NAME.plain.xml  the plaintext bytes xmlsec1 --decrypt gets back
 #                          (the reference the Rust tests compare with)
+#
+# The Assertion is signed as generate.sh signs it (xmlsec1, idp.key), then
+# encrypted with xmlsec1 --encrypt to the SP's certificate, then, for the
+# doubly-signed cases, the Response is signed by xmlsec1 over the
+# ciphertext (and verified by xmlsec1). The attack-* cases encrypt a
+# plaintext made from that signed Assertion (edited after signing, unsigned,
+# signed by the attacker's key, behind a DOCTYPE, twice, wrapped, not XML):
+# encrypting needs only the SP's public certificate, so anyone can make
+# them; xmlsec1 decrypts every one of them to the bytes it was given.
 #
 # How:
 #   * Encryption and the reference decryption are done by independent
@@ -25,7 +38,11 @@
 #     bytes), and must equal the Assertion's bytes in aws-console.xml.
 #   * NOT deterministic: RSA-OAEP seeds, content keys and AES IVs are random,
 #     so every run changes every NAME.xml (the .plain.xml files stay the same).
-#     The keys in keys/sp* are made only when missing.
+#     CI must never regenerate and diff these files: the check is that
+#     xmlsec1 --decrypt, run here on every output, gives back exactly the
+#     plaintext that was encrypted (and that xmlsec1 --verify accepts every
+#     Response signature made here). The keys in keys/sp* are made only when
+#     missing.
 #   * The Rust tests (tests/xmlenc.rs) only read the outputs; they never need
 #     xmlsec1 or openssl.
 set -euo pipefail
@@ -55,6 +72,11 @@ AES128_GCM="${XENC11}aes128-gcm"
 AES256_GCM="${XENC11}aes256-gcm"
 LABEL_B64="c2FtbGd1YXJkIE9BRVAgbGFiZWw="   # "samlguard OAEP label"
 XP_ASSERTION="/*[local-name()='Response']/*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']"
+NS_SAMLP="urn:oasis:names:tc:SAML:2.0:protocol"
+NS_SAML="urn:oasis:names:tc:SAML:2.0:assertion"
+DSNS="namespace-uri()='http://www.w3.org/2000/09/xmldsig#'"
+XP_RESPONSE_SIG="/*[local-name()='Response']/*[local-name()='Signature' and $DSNS]"
+XP_ASSERTION_SIG="/*[local-name()='Response']/*[local-name()='Assertion']/*[local-name()='Signature' and $DSNS]"
 
 die() { echo "generate-xmlenc.sh: $*" >&2; exit 1; }
 
@@ -212,3 +234,102 @@ xmlsec1 --decrypt --privkey-pem keys/sp.key --id-attr:Id "${XENC}:EncryptedKey" 
   --output "$WORK/sibling.out.xml" xmlenc/sibling-retrieval-method.xml 2>/dev/null \
   || die "xmlsec1 does not follow the RetrievalMethod of sibling-retrieval-method.xml"
 echo "  xmlenc/sibling-retrieval-method.xml      RetrievalMethod followed by xmlsec1"
+
+# ---------------------------------------------------------------------------
+# Full responses for the pipeline: doubly signed, Entra-shaped, other profiles
+
+# sign_response FILE -- a Response signature over the EncryptedAssertion
+#   (xmlsec1, idp.key), checked by xmlsec1 against the pinned idp.crt.
+sign_response() {
+  local file="$1"
+  python3 gen.py tidy "$file"   # one-line certificates before anything is signed
+  "${GEN[@]}" response-template "$file"
+  xmlsec1 --sign --privkey-pem keys/idp.key,keys/idp.crt --id-attr:ID "$NS_SAMLP:Response" \
+    --node-xpath "$XP_RESPONSE_SIG" --output "$file.signed" "$file" 2>"$WORK/xmlsec.err" \
+    || { cat "$WORK/xmlsec.err" >&2; die "xmlsec1 cannot sign the Response of $file"; }
+  mv "$file.signed" "$file"
+  python3 gen.py tidy "$file"
+  xmlsec1 --verify --pubkey-cert-pem keys/idp.crt --enabled-key-data raw-x509-cert \
+    --id-attr:ID "$NS_SAMLP:Response" --node-xpath "$XP_RESPONSE_SIG" "$file" >/dev/null 2>&1 \
+    || die "xmlsec1 does not verify the Response signature of $file"
+  printf '  %-40s Response signed over the ciphertext, verified by xmlsec1\n' "$file"
+}
+
+# Entra's shape: EncryptedAssertion unprefixed, ds:KeyInfo unprefixed, the
+# EncryptedKey under e:, AES-256-CBC with RSA-OAEP-MGF1P and SHA-1.
+"${GEN[@]}" wrap responses/aws-console.xml "$WORK/wrapped-entra.xml" "$WORK/assertion.xml" entra
+WRAPPED="$WORK/wrapped-entra.xml" PLAIN="$WORK/assertion.xml"
+inline entra-shaped-aes256-cbc          sp      aes-256 "$AES256_CBC" "$OAEP_MGF1P" entra
+inline doubly-signed-aes256-cbc         sp      aes-256 "$AES256_CBC" "$OAEP_MGF1P" entra
+sign_response xmlenc/doubly-signed-aes256-cbc.xml
+inline doubly-signed-aes128-gcm         sp-next aes-128 "$AES128_GCM" "$OAEP_MGF1P" x509
+sign_response xmlenc/doubly-signed-aes128-gcm.xml
+
+# The other profiles: Client VPN (which refuses encrypted assertions) and a
+# generic SP, both signed twice like their plaintext fixtures.
+"${GEN[@]}" wrap responses/clientvpn.xml "$WORK/wrapped-vpn.xml" "$WORK/assertion-vpn.xml" entra
+WRAPPED="$WORK/wrapped-vpn.xml" PLAIN="$WORK/assertion-vpn.xml"
+inline clientvpn-doubly-signed          sp      aes-256 "$AES256_CBC" "$OAEP_MGF1P" entra
+sign_response xmlenc/clientvpn-doubly-signed.xml
+"${GEN[@]}" wrap responses/generic.xml "$WORK/wrapped-generic.xml" "$WORK/assertion-generic.xml"
+WRAPPED="$WORK/wrapped-generic.xml" PLAIN="$WORK/assertion-generic.xml"
+inline generic-doubly-signed            sp      aes-256 "$AES256_GCM" "$OAEP_MGF1P" x509
+sign_response xmlenc/generic-doubly-signed.xml
+
+# ---------------------------------------------------------------------------
+# Attacks: plaintexts anyone can encrypt to the SP's certificate
+
+# attack NAME KIND ASSERTION [CONTENT SESSION] -- the plaintext KIND made from
+#   the signed ASSERTION, encrypted by xmlsec1 as binary data in Entra's
+#   shape, spliced into aws-console.xml in place of the Assertion.
+attack() {
+  local name="$1" kind="$2" assertion="$3" content="${4:-$AES256_CBC}" session="${5:-aes-256}"
+  "${GEN[@]}" plaintext "$kind" "$assertion" "$WORK/$name.plain"
+  "${GEN[@]}" template "$content" "$OAEP_MGF1P" entra >"$WORK/$name.tmpl.xml"
+  xmlsec1 --encrypt --pubkey-cert-pem keys/sp.crt --session-key "$session" \
+    --binary-data "$WORK/$name.plain" --output "$WORK/$name.enc.xml" "$WORK/$name.tmpl.xml" 2>"$WORK/xmlsec.err" \
+    || { cat "$WORK/xmlsec.err" >&2; die "xmlsec1 cannot encrypt $name"; }
+  "${GEN[@]}" splice responses/aws-console.xml "$WORK/$name.enc.xml" "xmlenc/$name.xml" entra
+  "${GEN[@]}" for-decrypt "xmlenc/$name.xml" "$WORK/$name.data.xml"
+  PLAIN="$WORK/$name.plain"
+  reference "$name" --privkey-pem keys/sp.key
+}
+
+# signed_assertion NAME KEY [ADVICE] -- aws-console.xml's Assertion template,
+#   with an Advice (see gen_xmlenc.py advice) when asked, signed by xmlsec1
+#   with keys/KEY.key; its bytes in $WORK/NAME-assertion.xml.
+signed_assertion() {
+  local name="$1" key="$2" advice="${3:-}"
+  python3 gen.py template responses/aws-console >"$WORK/$name.xml"
+  [[ -n $advice ]] && "${GEN[@]}" advice "$WORK/$name.xml" "$advice"
+  xmlsec1 --sign --privkey-pem "keys/$key.key,keys/$key.crt" --id-attr:ID "$NS_SAML:Assertion" \
+    --node-xpath "$XP_ASSERTION_SIG" --output "$WORK/$name.signed.xml" "$WORK/$name.xml" 2>"$WORK/xmlsec.err" \
+    || { cat "$WORK/xmlsec.err" >&2; die "xmlsec1 cannot sign the Assertion of $name"; }
+  python3 gen.py tidy "$WORK/$name.signed.xml"
+  xmlsec1 --verify --pubkey-cert-pem "keys/$key.crt" --enabled-key-data raw-x509-cert \
+    --id-attr:ID "$NS_SAML:Assertion" --node-xpath "$XP_ASSERTION_SIG" "$WORK/$name.signed.xml" >/dev/null 2>&1 \
+    || die "xmlsec1 does not verify the Assertion of $name"
+  "${GEN[@]}" wrap "$WORK/$name.signed.xml" "$WORK/$name-wrapped.xml" "$WORK/$name-assertion.xml"
+}
+
+# An Assertion like aws-console.xml's, signed by the attacker's key; and
+# Assertions the IdP signed that hold another Assertion or Signature.
+signed_assertion attacker attacker
+signed_assertion nested-assertion idp assertion
+signed_assertion nested-signature idp signature
+
+GENUINE="$WORK/assertion.xml"
+attack attack-attacker-signed           as-is             "$WORK/attacker-assertion.xml"
+attack attack-edited-reencrypted        edited            "$GENUINE" "$AES128_GCM" aes-128
+attack attack-unsigned                  unsigned          "$GENUINE"
+attack attack-doctype                   doctype           "$GENUINE"
+attack attack-two-assertions            two               "$GENUINE"
+attack attack-wrapped-assertion         wrapped-assertion "$GENUINE"
+attack attack-wrapped-other-root        wrapped-other     "$GENUINE"
+attack attack-not-xml                   not-xml           "$GENUINE" "$AES256_GCM" aes-256
+attack attack-nested-assertion          as-is             "$WORK/nested-assertion-assertion.xml"
+attack attack-nested-signature          as-is             "$WORK/nested-signature-assertion.xml"
+# A whole signed Response (Client VPN's, signed twice by the IdP) as the
+# plaintext; and a signed error Response without any Assertion.
+attack attack-response-as-plaintext     as-is             responses/clientvpn.xml
+attack attack-signed-error-response     as-is             attacks/signed-error-response.xml

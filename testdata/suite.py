@@ -1486,13 +1486,20 @@ ENC = ('<EncryptedAssertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion">'
        '</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></KeyInfo>'
        f'<xenc:CipherData><xenc:CipherValue>{base64.b64encode(hashlib.sha512(b"data").digest() * 16).decode()}'
        '</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>')
+# expect: a build without the xmlenc feature (EncryptedAssertion refused
+# anywhere); expect_xmlenc: with it, where aws-console counts an
+# EncryptedAssertion as an Assertion and has no SP key by default. The
+# decrypting cases are in testdata/xmlenc/ (tests/encrypted.rs).
 attack("encrypted-assertion-unsigned", 35, "unsigned Response with only an EncryptedAssertion (anyone can "
        "encrypt to the SP)", AWSC, "encrypted_assertion", sigs="none",
-       edits=[lambda d: d[:assertion_span(d)[0]] + ENC + d[assertion_span(d)[1]:]], checks=[])
+       edits=[lambda d: d[:assertion_span(d)[0]] + ENC + d[assertion_span(d)[1]:]], checks=[],
+       expect_xmlenc="decryption_key_not_configured")
 attack("encrypted-assertion-beside-signed", 35, "EncryptedAssertion next to the signed plaintext Assertion",
-       AWSC, "encrypted_assertion", post=lambda d: once(d, "</Assertion>", "</Assertion>" + ENC))
+       AWSC, "encrypted_assertion", post=lambda d: once(d, "</Assertion>", "</Assertion>" + ENC),
+       expect_xmlenc="assertion_count")
 attack("encrypted-assertion-in-advice", 35, "IdP-signed Assertion whose Advice holds an EncryptedAssertion",
-       AWSC, "encrypted_assertion", [("<AttributeStatement>", "<Advice>" + ENC + "</Advice><AttributeStatement>")])
+       AWSC, "encrypted_assertion", [("<AttributeStatement>", "<Advice>" + ENC + "</Advice><AttributeStatement>")],
+       expect_xmlenc="assertion_count")
 
 # --- 36: semantic rejects (policy fixtures) -----------------------------------
 # manifest entries referencing policy/ files, added in manifest()

@@ -13,6 +13,10 @@
 //! the `KeyInfo` hint of an EncryptedKey to order the attempts, never to
 //! decide anything.
 //!
+//! RSA-OAEP itself: [`OaepParams`] (digest, mask digest, label) and
+//! [`DecryptionKey::decrypt_oaep`], one private-key operation, for tools and
+//! benchmarks; the decryption stage unwraps with every key instead.
+//!
 //! Secrets: the private keys are RustCrypto `rsa` 0.10 `PrivateKey` values,
 //! which wipe their private exponent, primes and CRT values on drop; the DER
 //! decoded from the PEM text is held in a zeroizing buffer while it is parsed.
@@ -27,6 +31,8 @@ use x509_parser::prelude::FromDer as _;
 use zeroize::Zeroizing;
 
 use crate::kind::ErrorKind;
+
+pub use super::oaep::{OaepHash, OaepParams};
 
 /// The shortest RSA modulus accepted for a decryption key, in bits.
 pub const MIN_DECRYPTION_KEY_BITS: usize = 2048;
@@ -224,8 +230,8 @@ impl DecryptionKey {
         self.certificate.as_ref().map(|c| c.subject.as_str())
     }
 
-    /// The RSA private key, for the key transport of `xmlenc`.
-    pub(crate) fn private_key(&self) -> &rsa::PrivateKey {
+    /// The RSA private key, for the key transport.
+    pub(super) fn private_key(&self) -> &rsa::PrivateKey {
         &self.key
     }
 
@@ -268,7 +274,7 @@ impl DecryptionKeys {
 
     /// The keys in the order to try them: those the hint names first, then
     /// the rest, each group in configured order. Every key appears once.
-    pub(crate) fn attempt_order(&self, hint: &KeyHint) -> impl Iterator<Item = &DecryptionKey> {
+    pub(super) fn attempt_order(&self, hint: &KeyHint) -> impl Iterator<Item = &DecryptionKey> {
         let (named, others): (Vec<_>, Vec<_>) = self.keys.iter().partition(|k| k.matches(hint));
         named.into_iter().chain(others)
     }

@@ -1,6 +1,8 @@
 //! Cryptographic building blocks: the algorithm allow-list, pinned public
-//! keys, and digests. The only stage that uses ring (and, for decryption, the
-//! chosen crypto crates); no ring type appears in its public API.
+//! keys, and digests; with feature `xmlenc`, the SP's decryption keys,
+//! RSA-OAEP key transport and AES content decryption. The only stage that
+//! uses ring and the other crypto crates (`rsa`, `aes`, `cbc`, `sha1`,
+//! `zeroize`); no type of theirs appears in its public API.
 //!
 //! ```
 //! use samlguard::crypto::{DigestAlgorithm, PublicKey, SignatureAlgorithm};
@@ -15,10 +17,19 @@
 
 mod algorithms;
 #[cfg(feature = "xmlenc")]
+pub mod cipher;
+#[cfg(feature = "xmlenc")]
+mod ct;
+#[cfg(feature = "xmlenc")]
 pub mod decryption;
 mod digest;
+#[cfg(feature = "xmlenc")]
+mod oaep;
 mod public_key;
 
 pub use algorithms::{Algorithms, DigestAlgorithm, SignatureAlgorithm};
 pub use digest::{Digest, DigestValue};
 pub use public_key::{KeyError, PublicKey, Unusable, VerifyError};
+
+#[cfg(all(test, feature = "xmlenc"))]
+pub(crate) use oaep::tests::PRIVATE_KEY_OPERATIONS;

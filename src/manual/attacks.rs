@@ -22,6 +22,13 @@
 //!   fixtures and on mutated copies: samlguard never accepts what it rejects.
 //! - `tests/mutation_props.rs` and the `mutate` fuzz target check that any edit
 //!   of a signed response is refused or changes nothing samlguard reports.
+//! - `tests/encrypted.rs` (feature `xmlenc`) runs the encrypted responses of
+//!   `testdata/xmlenc/` (encrypted by xmlsec1 and openssl) and every class 35
+//!   attack on them through the library and `samlguard verify`, and checks
+//!   that every refusal of the decryption window is the same;
+//!   `tests/oracle_xmlenc.rs` checks that whatever samlguard decrypts and
+//!   accepts, xmlsec1 decrypts to the same Assertion; the `xmlenc` fuzz
+//!   target feeds the decrypted-Assertion stage any plaintext.
 //!
 //! | # | Attack | Made famous by | Stopped by | Outcome here |
 //! |---|---|---|---|---|
@@ -54,7 +61,7 @@
 //! | 32 | Entity inside an ID | CVE-2025-23369 | [strict XML] | `doctype_not_allowed` |
 //! | 33 | XXE, billion laughs, external DTD | ruby-saml `attackxee` | [strict XML] | `doctype_not_allowed`, `unknown_entity` |
 //! | 34 | Encoding tricks: UTF-16, Latin-1 declarations, NUL, XML 1.1 | — | [strict XML] (UTF-8 only, XML 1.0 characters) | `encoding`, `invalid_character`, `not_xml`, `xml_declaration` |
-//! | 35 | Encrypted assertion injection | CVE-2026-2092 | [one assertion] (EncryptedAssertion refused anywhere) | `encrypted_assertion` |
+//! | 35 | Encrypted assertion injection and decryption oracles: an EncryptedAssertion beside or inside a signed Assertion, an assertion anyone encrypted to the SP (unsigned, signed by another key, edited and re-encrypted, wrapped, behind a DOCTYPE), bit flips in the content or the wrapped key (CBC padding and GCM tag oracles), RSA PKCS#1 v1.5 key transport, key references to other documents | CVE-2026-2092; Jager & Somorovsky 2011 (CBC), Jager, Schinzel & Somorovsky 2012 (PKCS#1 v1.5) | [one assertion] (one Assertion or one EncryptedAssertion, direct child), [decryption is not an oracle] (the decrypted Assertion signed by the pinned IdP, one opaque refusal) | `encrypted_assertion` (Client VPN, builds without `xmlenc`), `assertion_count`, `assertion_position`, `decryption_key_not_configured`, `rsa_v15_key_transport`, `encrypted_key_reference`, `decryption_failed` |
 //! | 36 | Semantic refusals: audience, time, recipient, bearer, InResponseTo, replay, status, version, duplicates | many | policy layer, [time is an argument] and [fail closed] | the specific kind each time |
 //! | 37 | Denial of service: huge input, deep nesting, many namespaces, elements or signatures | CVE-2023-28119 family | `Limits`, `InputLimits` | `input_too_large`, `depth_limit`, `node_limit`, `namespace_limit`, … in bounded time |
 //!
@@ -84,7 +91,9 @@
 //!
 //! - Inclusive C14N 1.0/1.1 and XPath node-set transforms: refused, never
 //!   approximated.
-//! - Encrypted assertions: refused.
+//! - Encrypted assertions: refused by Client VPN and by builds without the
+//!   `xmlenc` feature; elsewhere decrypted only with configured SP keys and
+//!   trusted only under the decrypted Assertion's own IdP signature.
 //! - Certificate validity periods of pinned keys: not enforced; the metadata is
 //!   the trust decision, and rotation happens by refreshing it.
 //! - KeyInfo: never a source of keys.
@@ -99,4 +108,5 @@
 //! [whole text]: super::invariants#whole-text
 //! [time is an argument]: super::invariants#time-is-an-argument
 //! [fail closed]: super::invariants#fail-closed
+//! [decryption is not an oracle]: super::invariants#decryption-is-not-an-oracle
 //!

@@ -113,11 +113,75 @@
 //!
 //! # Decryption is not an oracle
 //!
-//! Where encrypted assertions are accepted, every failure to decrypt or to
-//! parse the decrypted bytes is one opaque refusal, the decrypted Assertion
-//! must carry its own valid signature from the pinned IdP, RSA PKCS#1 v1.5
-//! key transport is refused, and the Response signature (when present) is
-//! verified before anything is decrypted.
+//! Only the AWS console and generic profiles accept an EncryptedAssertion,
+//! only with the SP's private keys configured (feature `xmlenc`); Client VPN
+//! refuses it anywhere (`encrypted_assertion`), and so does every profile in
+//! a build without the feature. Where it is accepted:
+//!
+//! - it takes the place of the Assertion: exactly one Assertion *or* one
+//!   EncryptedAssertion, a direct child of the Response ([one
+//!   assertion](#one-assertion));
+//! - the Response signature, when the profile requires it or the response
+//!   has one, is verified first: it covers the ciphertext, so a tampered
+//!   ciphertext is refused before any private key is used;
+//! - RSA PKCS#1 v1.5 key transport (Bleichenbacher's padding) is refused
+//!   before any key is used, like every algorithm outside the allow-list and
+//!   every reference to a key outside the EncryptedAssertion;
+//! - the content key is unwrapped with every configured SP key, whichever
+//!   unwraps it, so the number of private-key operations does not say which
+//!   key (if any) worked;
+//! - the plaintext is parsed once, as a document of its own, with the
+//!   policy's limits and the namespace bindings in scope at the
+//!   EncryptedAssertion ([`xml::parse_with_scope`](crate::xml::parse_with_scope));
+//!   it must be exactly one `saml:Assertion`, the root, holding no other
+//!   Assertion, EncryptedAssertion or Signature than its own, with no `ID`
+//!   the Response also has;
+//! - that Assertion must carry its own valid signature from the pinned IdP,
+//!   whatever the profile requires of plaintext Assertions: anyone can
+//!   encrypt to the SP's public certificate, so decrypting proves nothing.
+//!   It is verified in the decrypted document, and the Assertion is read
+//!   through that proof ([proofs bound to their document](#proofs-bound-to-their-document)).
+//!
+//! Every failure from the key unwrap to that signature — an RSA-OAEP unwrap
+//! that fails with every key, an unwrapped key of the wrong length, bad CBC
+//! padding, a GCM tag that does not match, plaintext that is not XML or has
+//! a DOCTYPE, not exactly one Assertion, an inner signature missing, invalid,
+//! over other bytes or by another key — is **one** refusal:
+//! [`ErrorKind::DecryptionFailed`](crate::ErrorKind::DecryptionFailed)
+//! (`decryption_failed`), the message `decryption failed`, one hint, no
+//! detail and no [`source`](std::error::Error::source). The refusals before
+//! it depend only on what anyone can read in the response and keep their
+//! own kinds; the checks after it read IdP-signed values and keep theirs.
+//!
+//! Why `decryption_failed` and not the kind of a bad signature: the window
+//! must be one kind whatever failed, so a signature kind would have to
+//! stand for padding and key failures too, and the operator would be sent
+//! to the IdP's metadata when the usual cause of a failed decryption is the
+//! SP key (a rotation, or another certificate uploaded to Entra). A kind of
+//! its own says what is known — the encrypted assertion did not yield one
+//! Assertion signed by the IdP — and its hint names every cause at once.
+//! The kind itself tells an attacker nothing new: whether a response
+//! reaches the decryption window is decided by its public structure alone.
+//!
+//! What still takes different times (the refusal is the same; the clock
+//! may not be):
+//!
+//! - the structural refusals before any private key is used (public input);
+//! - inside the `rsa` crate, its `Result` after the constant-time decoding
+//!   and the allocation of the unwrapped key; lengths (a ciphertext that is
+//!   too short or not whole blocks fails at once), and CBC against GCM (the
+//!   algorithm is public);
+//! - after a valid CBC padding or GCM tag, the XML parser and the signature
+//!   check run on the plaintext: a plaintext that is not XML is refused
+//!   sooner than a well-formed Assertion whose signature fails. With AES-CBC
+//!   an attacker can change plaintext blocks without breaking the padding,
+//!   so this difference is the one a timing attack in the style of Jager
+//!   and Somorovsky would measure. It disappears when the Response is
+//!   signed (Entra: "Sign SAML response and assertion"), since a changed
+//!   ciphertext then fails that signature before decryption, or with
+//!   AES-GCM only (`DecryptionOptions::gcm_only`),
+//!   since a changed ciphertext then fails the tag. Entra encrypts with
+//!   AES-256-CBC: sign the Response too.
 //!
 //! # Authorization reads only verified groups
 //!

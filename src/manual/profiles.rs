@@ -13,6 +13,7 @@
 //! | audience | `urn:amazon:webservices:clientvpn` | `https://signin.aws.amazon.com/saml`, `urn:amazon:webservices` | the entityID of Identity Center's SP metadata (`https://<region>.signin.aws.amazon.com/platform/saml/<id>`) | configured (or an SP metadata's entityID) |
 //! | Destination / Recipient | `http://127.0.0.1:35001`, the self-service portal (`https://self-service.clientvpn.amazonaws.com/api/auth/sso/saml`, and its `gov.` twin) | AWS sign-in `/saml` endpoints: global, regional (`<region>.signin.aws.amazon.com`), China and GovCloud hosts, `/static/saml`, `/saml/acs/<IdP-ID>` | the SP metadata's HTTP-POST AssertionConsumerService (`https://<region>.signin.aws.amazon.com/platform/saml/acs/<id>`) | configured (or an SP metadata's HTTP-POST ACS) |
 //! | signatures | Response **and** Assertion | Assertion (a Response signature, when present, must verify too) | same as aws-console | Assertion covered by a verified signature (configurable) |
+//! | encryption | EncryptedAssertion refused anywhere (`encrypted_assertion`; the hint says to turn token encryption off in Entra) | with the SP's keys (feature `xmlenc`): EncryptedAssertion decrypted, its Assertion signed by the IdP; mode Allowed (default) or Required (`encryption_required`); AES-GCM only on request; without keys `decryption_key_not_configured` | refused (`encrypted_assertion`): Identity Center does not accept encrypted assertions | same as aws-console |
 //! | conditions | only AudienceRestriction and the time bounds | AudienceRestriction, OneTimeUse, ProxyRestriction | same as aws-console | same as aws-console |
 //! | flow | SP-initiated only: InResponseTo must equal the request ID; without one the caller must say it accepts unsolicited responses | SP- or IdP-initiated | SP- or IdP-initiated | configurable |
 //! | freshness | — | IssueInstant at most 5 minutes plus the clock skew before now | — | configurable |
@@ -59,7 +60,20 @@
 //!   most 50; `TransitiveTagKeys` must name session tags;
 //! - freshness: STS refuses a response redeemed more than 5 minutes after it
 //!   was issued, so IssueInstant must be at most 5 minutes plus the clock
-//!   skew (60 s by default) before now (`response_too_old`).
+//!   skew (60 s by default) before now (`response_too_old`);
+//! - encrypted assertions: an IAM SAML provider can accept them, in the mode
+//!   `Allowed` or `Required`, with one or two private keys (the second during
+//!   a rotation), and AES-GCM or AES-CBC content encryption. Entra encrypts
+//!   the whole signed Assertion when token encryption is turned on for the
+//!   application. With the feature `xmlenc`, the policy takes the same
+//!   private keys (`Policy::with_decryption_keys`, several for a rotation,
+//!   every one tried on every response), the same mode
+//!   (`Policy::with_encryption_mode`; `Required` refuses a plaintext
+//!   Assertion with `encryption_required`) and can refuse AES-CBC
+//!   (`DecryptionOptions::with_gcm_only`). The rules of the
+//!   [decryption is not an oracle](super::invariants#decryption-is-not-an-oracle)
+//!   invariant apply; the login says the Assertion arrived encrypted
+//!   (`Login::encrypted`, `"encrypted"` in the serialized login).
 //!
 //! # IAM Identity Center
 //!
@@ -117,4 +131,13 @@
 //! Any SAML 2.0 service provider: the caller names the accepted audiences
 //! and ACS URLs (or hands over the SP's own metadata), which signatures are
 //! required, and whether InResponseTo is. The login carries the verified
-//! assertion and its attributes.
+//! assertion and its attributes. Encrypted assertions as for the AWS console
+//! (with the SP's keys; the decrypted Assertion must be signed whatever
+//! signatures are required).
+//!
+//! # Client VPN and encryption
+//!
+//! AWS documents no encrypted assertions for Client VPN, so its policy has no
+//! decryption setters at all: an EncryptedAssertion anywhere is refused
+//! (`encrypted_assertion`), and the hint says to turn off token encryption
+//! for the application in Entra.

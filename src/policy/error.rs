@@ -32,6 +32,14 @@ pub enum PolicyError {
     /// An EncryptedAssertion where the profile refuses them.
     #[error("encrypted assertions are not accepted by this profile")]
     EncryptedAssertion,
+    /// An EncryptedAssertion, and no SP decryption key is configured
+    /// (feature `xmlenc`).
+    #[error("the assertion is encrypted and no SP decryption key is configured")]
+    DecryptionKeyNotConfigured,
+    /// A plaintext Assertion where the policy requires encrypted ones
+    /// (feature `xmlenc`).
+    #[error("the Assertion is not encrypted, and this policy requires encrypted assertions")]
+    EncryptionRequired,
     /// A `ds:Signature` somewhere other than on the Response or the Assertion.
     #[error("unexpected ds:Signature inside {0}")]
     UnexpectedSignature(Untrusted),
@@ -247,6 +255,8 @@ impl PolicyError {
             Self::AssertionCount(_) => K::AssertionCount,
             Self::AssertionPosition => K::AssertionPosition,
             Self::EncryptedAssertion => K::EncryptedAssertion,
+            Self::DecryptionKeyNotConfigured => K::DecryptionKeyNotConfigured,
+            Self::EncryptionRequired => K::EncryptionRequired,
             Self::UnexpectedSignature(_) => K::UnexpectedSignature,
             Self::ResponseNotSigned => K::ResponseNotSigned,
             Self::AssertionNotSigned => K::AssertionNotSigned,
@@ -288,6 +298,12 @@ impl PolicyError {
             }
             Self::EncryptedAssertion => {
                 "turn off token encryption for this application in Entra (Enterprise application > Single sign-on > Token encryption)"
+            }
+            Self::DecryptionKeyNotConfigured => {
+                "configure the SP's private key whose certificate Entra encrypts to (Enterprise application > Single sign-on > Token encryption); in AWS it is the private key added to the IAM SAML provider. Or turn off token encryption in Entra"
+            }
+            Self::EncryptionRequired => {
+                "activate token encryption for this application in Entra (Enterprise application > Single sign-on > Token encryption) with the SP's certificate, or accept plaintext assertions (in AWS: the IAM SAML provider's assertion encryption mode Allowed)"
             }
             Self::Issuer { .. } => {
                 "the response comes from another IdP or tenant: the trusted metadata must be this Entra tenant's Federation Metadata"

@@ -72,6 +72,8 @@ pub struct Login {
     pub(crate) envelope: Option<Envelope>,
     pub(crate) signatures: Vec<SignedPart>,
     pub(crate) skipped: Vec<SkippedCheck>,
+    /// The Assertion arrived as an EncryptedAssertion.
+    pub(crate) encrypted: bool,
 }
 
 impl Login {
@@ -129,6 +131,12 @@ impl Login {
     pub fn skipped_checks(&self) -> &[SkippedCheck] {
         &self.skipped
     }
+
+    /// Whether the Assertion arrived encrypted (an EncryptedAssertion
+    /// decrypted with the SP's key; its own signature verified inside).
+    pub fn encrypted(&self) -> bool {
+        self.encrypted
+    }
 }
 
 impl AsRef<Self> for Login {
@@ -171,6 +179,7 @@ mod serialize {
             map.serialize_entry("attributes", &Attributes(&self.assertion.attributes))?;
             map.serialize_entry("signatures", &self.signatures)?;
             map.serialize_entry("skipped_checks", &self.skipped)?;
+            map.serialize_entry("encrypted", &self.encrypted)?;
             Ok(())
         }
     }

@@ -20,11 +20,15 @@
 //!
 //! What `validate` checks, in order (each failure is a typed [`Error`]):
 //! input size and encoding; strict XML; the document is one `samlp:Response`
-//! holding exactly one `saml:Assertion` as a direct child, no
-//! EncryptedAssertion anywhere and no `ds:Signature` other than the Response's
-//! and the Assertion's own; the profile's required signatures are present and
-//! every present one verifies against the pinned keys; then, from signed data
-//! only: Version, Status, Issuer, Destination, the bearer SubjectConfirmation
+//! holding exactly one `saml:Assertion` as a direct child (or, where the
+//! policy decrypts, one `saml:EncryptedAssertion` instead), no other
+//! Assertion or EncryptedAssertion anywhere and no `ds:Signature` other than
+//! the Response's and the Assertion's own; the profile's required signatures
+//! are present and every present one verifies against the pinned keys; an
+//! EncryptedAssertion is then decrypted with the SP's keys and its Assertion
+//! must carry its own valid signature (see the manual's
+//! [decryption is not an oracle](crate::manual::invariants#decryption-is-not-an-oracle));
+//! then, from signed data only: Version, Status, Issuer, Destination, the bearer SubjectConfirmation
 //! (Recipient, NotOnOrAfter, InResponseTo), time bounds with explicit skew
 //! (half-open: `NotOnOrAfter == now` is expired), audience restrictions,
 //! allowed conditions, freshness, the profile's claims, and finally the
@@ -32,6 +36,7 @@
 
 mod checks;
 mod context;
+mod encryption;
 mod error;
 mod login;
 mod other_sp;
@@ -47,6 +52,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::TimeDelta;
 
 pub use context::Context;
+pub use encryption::Decrypting;
+#[cfg(feature = "xmlenc")]
+pub use encryption::EncryptionMode;
 pub use error::{InstancePart, PolicyError, SpField, StatusProblem};
 pub use login::{Login, SignedElement, SignedPart, SkippedCheck};
 pub use settings::RequiredSignatures;
@@ -134,6 +142,11 @@ impl<P: Profile> Policy<P> {
             replay: Some(Arc::new(MemoryReplayStore::default())),
             profile: PhantomData,
         }
+    }
+
+    #[cfg(feature = "xmlenc")]
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     pub(crate) fn settings_mut(&mut self) -> &mut Settings {
@@ -270,16 +283,27 @@ impl<P: Profile> Policy<P> {
         let trust = self.trust();
         let bytes = input::decode(input, &settings.input_limits)?;
         let doc = xml::parse_with_limits(&bytes, &settings.xml_limits)?;
-        let structure = structure::scan(&doc)?;
+        let structure = structure::scan(&doc, &settings.encryption)?;
+        #[cfg(feature = "xmlenc")]
+        settings.encryption.check(structure.encrypted)?;
         structure::require_signatures(&structure, settings.signatures)?;
+        // The Response signature, when there is one, covers the ciphertext:
+        // it is verified before anything is decrypted.
         let proofs = Proofs::verify(&doc, &structure, trust.keys(), settings)?;
 
         let rules = Rules { settings, entity_id: trust.entity_id(), profile: P::NAME };
         rules.envelope(&doc, structure.response)?;
-        let assertion = saml::read_assertion(&proofs.all(), structure.assertion).map_err(|e| match e {
-            saml::SamlError::NotCovered => Error::from(PolicyError::AssertionNotSigned),
-            e => e.into(),
-        })?;
+        let (assertion, mut signatures) = if structure.encrypted {
+            self.open_encrypted(&doc, &structure, trust.keys())?
+        } else {
+            let proof = proofs.of_assertion().ok_or(PolicyError::AssertionNotSigned)?;
+            let assertion = saml::read_assertion(proof, structure.assertion).map_err(|e| match e {
+                saml::SamlError::NotCovered => Error::from(PolicyError::AssertionNotSigned),
+                e => e.into(),
+            })?;
+            (assertion, Vec::new())
+        };
+        signatures.extend(proofs.parts(trust.keys()));
         let envelope = proofs.response.as_ref().map(saml::read_envelope).transpose()?;
         if let Some(envelope) = &envelope {
             rules.issued(envelope.issue_instant, context.now())?;
@@ -294,9 +318,34 @@ impl<P: Profile> Policy<P> {
             confirmation: accepted.confirmation,
             audience: accepted.audience,
             envelope,
-            signatures: proofs.parts(trust.keys()),
+            signatures,
             skipped: accepted.skipped,
+            encrypted: structure.encrypted,
         };
         Ok(Unrecorded::new(P::claims(login, sealed::Token::new())?, expires))
+    }
+
+    /// The Assertion inside the EncryptedAssertion, verified, and its
+    /// signature as the login reports it (first in the list).
+    #[cfg(feature = "xmlenc")]
+    fn open_encrypted(
+        &self,
+        doc: &xml::Document<'_>,
+        structure: &structure::Structure,
+        keys: &[crate::crypto::PublicKey],
+    ) -> Result<(saml::Assertion, Vec<SignedPart>), Error> {
+        let (assertion, part) = encryption::open(doc, structure.assertion, &self.settings, keys)?;
+        Ok((assertion, vec![part]))
+    }
+
+    /// Without the feature the structure scan refuses every EncryptedAssertion.
+    #[cfg(not(feature = "xmlenc"))]
+    fn open_encrypted(
+        &self,
+        _: &xml::Document<'_>,
+        _: &structure::Structure,
+        _: &[crate::crypto::PublicKey],
+    ) -> Result<(saml::Assertion, Vec<SignedPart>), Error> {
+        Err(PolicyError::EncryptedAssertion.into())
     }
 }

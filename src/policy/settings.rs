@@ -3,6 +3,7 @@
 
 use chrono::TimeDelta;
 
+use super::encryption::Encryption;
 use crate::crypto::Algorithms;
 use crate::input::InputLimits;
 use crate::xml::Limits;
@@ -63,6 +64,8 @@ pub(crate) struct Settings {
     /// Freshness: IssueInstant at most this long ago (plus the skew).
     pub(crate) max_age: Option<TimeDelta>,
     pub(crate) conditions: AllowedConditions,
+    /// EncryptedAssertion: refused unless the profile accepts it.
+    pub(crate) encryption: Encryption,
 }
 
 impl Settings {
@@ -79,6 +82,7 @@ impl Settings {
             sp_initiated_only: false,
             max_age: None,
             conditions: AllowedConditions::Standard,
+            encryption: Encryption::default(),
         }
     }
 }

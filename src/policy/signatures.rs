@@ -46,24 +46,33 @@ impl<'d> Proofs<'d> {
         })
     }
 
-    /// Every proof, the Assertion's first.
-    pub(crate) fn all(&self) -> Vec<&VerifiedSignature<'d>> {
-        self.assertion.iter().chain(self.response.iter()).collect()
+    /// The proof the Assertion is read through: its own signature's, else
+    /// the Response's (which then covers it).
+    pub(crate) fn of_assertion(&self) -> Option<&VerifiedSignature<'d>> {
+        self.assertion.as_ref().or(self.response.as_ref())
     }
 
     /// What a login reports about them.
     pub(crate) fn parts(&self, keys: &[PublicKey]) -> Vec<SignedPart> {
-        let part = |element, proof: &VerifiedSignature<'_>| SignedPart {
-            element,
-            algorithm: proof.algorithm(),
-            digest: proof.digest_algorithm(),
-            key_index: proof.key_index(),
-            key_sha256: keys[proof.key_index()].sha256_thumbprint(),
-        };
         self.assertion
             .iter()
-            .map(|p| part(SignedElement::Assertion, p))
-            .chain(self.response.iter().map(|p| part(SignedElement::Response, p)))
+            .map(|p| signed_part(SignedElement::Assertion, p, keys))
+            .chain(self.response.iter().map(|p| signed_part(SignedElement::Response, p, keys)))
             .collect()
+    }
+}
+
+/// What a login reports about one verified signature.
+pub(crate) fn signed_part(
+    element: SignedElement,
+    proof: &VerifiedSignature<'_>,
+    keys: &[PublicKey],
+) -> SignedPart {
+    SignedPart {
+        element,
+        algorithm: proof.algorithm(),
+        digest: proof.digest_algorithm(),
+        key_index: proof.key_index(),
+        key_sha256: keys[proof.key_index()].sha256_thumbprint(),
     }
 }

@@ -1,7 +1,7 @@
 //! Any SAML 2.0 SP: the caller names the audiences and ACS URLs.
 
 use crate::Error;
-use crate::policy::{AcsUrls, Login, Policy, Profile, RequiredSignatures, Settings, sealed};
+use crate::policy::{AcsUrls, Decrypting, Login, Policy, Profile, RequiredSignatures, Settings, sealed};
 use crate::trust::{IdpTrust, SpMetadata};
 
 /// Any SAML 2.0 SP with configured audiences and ACS URLs.
@@ -9,6 +9,9 @@ use crate::trust::{IdpTrust, SpMetadata};
 pub struct Generic;
 
 impl sealed::Sealed for Generic {}
+
+/// Any SP may receive encrypted assertions.
+impl Decrypting for Generic {}
 
 impl Profile for Generic {
     type Login = Login;
@@ -29,6 +32,7 @@ impl Policy<Generic> {
     ) -> Self {
         let mut settings = Settings::new(Vec::new(), AcsUrls::Exact(Vec::new()));
         settings.signatures = RequiredSignatures::Either;
+        settings.encryption.accepted = true;
         Self::from_settings(trust, settings).with_audiences(audiences).with_acs_urls(acs_urls)
     }
 

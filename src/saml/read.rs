@@ -14,17 +14,18 @@ use super::{SamlError, parse_datetime};
 use crate::dsig::{DSIG_NS, VerifiedSignature};
 use crate::xml::{Document, ElementRef, NodeId};
 
-/// Reads the Assertion element `assertion`, which one of `proofs` must
-/// cover; all proofs must come from the same document.
+/// Reads the Assertion element `assertion` of the document `proof` was
+/// verified in, which `proof` must cover: the Assertion's own signature, or
+/// the Response's around it. A decrypted Assertion is its own document, read
+/// through the proof of its own signature.
 pub(crate) fn read_assertion(
-    proofs: &[&VerifiedSignature<'_>],
+    proof: &VerifiedSignature<'_>,
     assertion: NodeId,
 ) -> Result<Assertion, SamlError> {
-    let Some(first) = proofs.first() else { return Err(SamlError::NotCovered) };
-    if !proofs.iter().all(|p| p.same_document(first)) || !proofs.iter().any(|p| p.covers(assertion)) {
+    if !proof.covers(assertion) {
         return Err(SamlError::NotCovered);
     }
-    let doc = first.document();
+    let doc = proof.document();
     let element =
         doc.element(assertion).filter(|e| e.is(SAML_NS, "Assertion")).ok_or(SamlError::NotCovered)?;
     if element.attribute("", "Version") != Some("2.0") {
@@ -300,17 +301,42 @@ mod tests {
         // The same node index in the tampered document names the tampered Assertion...
         assert!(tampered_doc.element(assertion).is_some_and(|e| e.local_name() == "Assertion"));
         // ...but reading goes through the proof, hence through the genuine document.
-        let read = read_assertion(&[&proof], assertion).unwrap();
+        let read = read_assertion(&proof, assertion).unwrap();
         let roles: Vec<&str> = read.attributes.iter().flat_map(|a| a.values.iter()).collect();
         assert!(roles.iter().any(|r| r.contains("role/Admin")));
         assert!(!roles.iter().any(|r| r.contains("OwnedByMe")));
-
-        // Two proofs from two documents are refused together.
+        // The tampered document's own signature does not verify: it has no proof to read through.
         let tampered_signature = crate::dsig::all_signatures(&tampered_doc)[0];
-        let other_doc = crate::xml::parse(&genuine).unwrap();
-        let other = crate::dsig::verify(&other_doc, tampered_signature, &keys, Algorithms::STRICT).unwrap();
-        assert_eq!(read_assertion(&[&proof, &other], assertion), Err(SamlError::NotCovered));
-        assert!(read_assertion(&[&other], assertion).is_ok());
+        assert!(crate::dsig::verify(&tampered_doc, tampered_signature, &keys, Algorithms::STRICT).is_err());
+    }
+
+    /// A decrypted Assertion is a document of its own, read through the
+    /// proof of its own signature; the proof of the Response around the
+    /// EncryptedAssertion reads nothing of it.
+    #[test]
+    fn a_document_of_its_own_is_read_through_its_own_proof() {
+        let keys = PublicKey::from_pem(&fixture("keys/idp.crt")).unwrap();
+        let response = fixture("responses/aws-console.xml");
+        let text = String::from_utf8(response).unwrap();
+        let start = text.find("<Assertion ").unwrap();
+        let end = text.find("</Assertion>").unwrap() + "</Assertion>".len();
+        let inner = crate::xml::parse(&text.as_bytes()[start..end]).unwrap();
+        let proof =
+            crate::dsig::verify(&inner, crate::dsig::all_signatures(&inner)[0], &keys, Algorithms::STRICT)
+                .unwrap();
+        assert_eq!(proof.signed_element(), inner.root());
+        assert_eq!(
+            read_assertion(&proof, inner.root()).unwrap().id,
+            "_a8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c"
+        );
+        // The same node index in the whole response is the samlp:Response:
+        // not what this proof covers, so nothing is read.
+        let outer = crate::xml::parse(text.as_bytes()).unwrap();
+        assert!(outer.element(inner.root()).is_some_and(|e| e.local_name() == "Response"));
+        let outer_proof =
+            crate::dsig::verify(&outer, crate::dsig::all_signatures(&outer)[0], &keys, Algorithms::STRICT)
+                .unwrap();
+        assert_eq!(read_assertion(&outer_proof, outer.root()), Err(SamlError::NotCovered));
     }
 
     #[test]
@@ -321,8 +347,8 @@ mod tests {
         let proof =
             crate::dsig::verify(&doc, crate::dsig::all_signatures(&doc)[0], &keys, Algorithms::STRICT)
                 .unwrap();
-        assert_eq!(read_assertion(&[&proof], doc.root()), Err(SamlError::NotCovered));
+        assert_eq!(read_assertion(&proof, doc.root()), Err(SamlError::NotCovered));
         assert_eq!(read_envelope(&proof), Err(SamlError::NotCovered));
-        assert_eq!(read_assertion(&[], proof.signed_element()), Err(SamlError::NotCovered));
+        assert!(read_assertion(&proof, proof.signed_element()).is_ok());
     }
 }

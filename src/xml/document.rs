@@ -130,8 +130,12 @@ pub struct Document<'a> {
     pub(super) input: &'a str,
     pub(super) nodes: Vec<Node<'a>>,
     pub(super) attributes: Vec<Attribute<'a>>,
-    /// Index 0 is the implicit `xml` binding; the rest as written, in document order.
+    /// Index 0 is the implicit `xml` binding, then the bindings of the
+    /// context (see [`parse_with_scope`](super::parse_with_scope)), then the
+    /// declarations as written, in document order.
     pub(super) declarations: Vec<NamespaceDecl<'a>>,
+    /// The range of `declarations` that is the context's bindings.
+    pub(super) context: (u32, u32),
     /// Attributes named `ID`, sorted by value.
     pub(super) ids: Vec<(u32, NodeId)>,
     pub(super) root: NodeId,
@@ -230,7 +234,7 @@ impl<'d, 'a> ElementRef<'d, 'a> {
             }
             current = self.doc.nodes[id.index()].parent;
         }
-        None
+        self.doc.context_namespaces().iter().find(|d| d.prefix == prefix).map(NamespaceDecl::uri)
     }
 }
 
@@ -277,6 +281,14 @@ impl<'a> Document<'a> {
     /// The (BOM-stripped) input the document was parsed from.
     pub fn input(&self) -> &'a str {
         self.input
+    }
+
+    /// The namespace bindings the document was parsed in the scope of
+    /// ([`parse_with_scope`](super::parse_with_scope)), as if declared on an
+    /// element around the root; empty for a document parsed on its own.
+    pub fn context_namespaces(&self) -> &[NamespaceDecl<'a>] {
+        let (start, end) = self.context;
+        &self.declarations[start as usize..end as usize]
     }
 
     /// Number of nodes, the document node included.

@@ -96,13 +96,44 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, XmlError> {
 /// Parses `input` under `limits`.
 pub fn parse_with_limits<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, XmlError> {
     if input.len() > limits.max_input_bytes {
-        return Err(XmlError {
-            kind: XmlErrorKind::InputTooLarge,
-            position: TextPosition { line: 1, column: 1 },
-        });
+        return Err(too_large());
     }
     let text = decode(input)?;
     Parser::new(text, limits).run()
+}
+
+/// Parses `input` under `limits` as a fragment that stood where the
+/// namespace `bindings` (prefix, namespace name; the empty prefix for the
+/// default namespace) were in scope, as a decrypted element is read in the
+/// place of the EncryptedData it replaces. The result is a document of its
+/// own, with every rule and limit of [`parse_with_limits`]; the bindings
+/// are checked like declarations written in it, count against
+/// [`Limits::max_namespace_declarations`], and are listed by
+/// [`Document::context_namespaces`].
+///
+/// ```
+/// use samlguard::xml;
+///
+/// let scope = [("saml".to_owned(), "urn:oasis:names:tc:SAML:2.0:assertion".to_owned())];
+/// let doc = xml::parse_with_scope(b"<saml:Assertion ID=\"a\"/>", &xml::Limits::default(), &scope)?;
+/// assert!(doc.element(doc.root()).unwrap().is("urn:oasis:names:tc:SAML:2.0:assertion", "Assertion"));
+/// assert!(xml::parse(b"<saml:Assertion/>").is_err());
+/// # Ok::<(), samlguard::xml::XmlError>(())
+/// ```
+pub fn parse_with_scope<'a, S: AsRef<str>>(
+    input: &'a [u8],
+    limits: &Limits,
+    bindings: &'a [(S, S)],
+) -> Result<Document<'a>, XmlError> {
+    if input.len() > limits.max_input_bytes {
+        return Err(too_large());
+    }
+    let text = decode(input)?;
+    Parser::new(text, limits).with_context(bindings)?.run()
+}
+
+fn too_large() -> XmlError {
+    XmlError { kind: XmlErrorKind::InputTooLarge, position: TextPosition { line: 1, column: 1 } }
 }
 
 #[cfg(test)]
@@ -128,5 +159,58 @@ mod tests {
         let limits = Limits { max_namespace_declarations: 2, ..Limits::default() };
         let input = b"<a xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c'/>";
         assert_eq!(parse_with_limits(input, &limits).unwrap_err().kind(), "namespace_limit");
+        let scope = [("a", "urn:a"), ("b", "urn:b")];
+        assert_eq!(
+            parse_with_scope(b"<a xmlns:c='urn:c'/>", &limits, &scope).unwrap_err().kind(),
+            "namespace_limit"
+        );
+        let limits = Limits { max_input_bytes: 4, ..Limits::default() };
+        assert_eq!(parse_with_scope(b"<abc/>", &limits, &scope).unwrap_err().kind(), "document_too_large");
+    }
+
+    #[test]
+    fn a_fragment_is_read_in_the_scope_it_stood_in() {
+        const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+        let scope = [("", SAML), ("saml", SAML), ("xs", "http://www.w3.org/2001/XMLSchema")];
+        let doc = parse_with_scope(
+            b"<Assertion><saml:Issuer>x</saml:Issuer><b xmlns=''/></Assertion>",
+            &Limits::default(),
+            &scope,
+        )
+        .unwrap();
+        let root = doc.element(doc.root()).unwrap();
+        assert!(root.is(SAML, "Assertion"));
+        assert!(root.namespace_declarations().is_empty());
+        let issuer = doc.child_elements(doc.root()).next().unwrap();
+        assert!(issuer.is(SAML, "Issuer"));
+        assert_eq!(issuer.lookup_namespace("xs"), Some("http://www.w3.org/2001/XMLSchema"));
+        assert_eq!(doc.child_elements(doc.root()).nth(1).unwrap().namespace(), "");
+        let context: Vec<_> = doc.context_namespaces().iter().map(|d| (d.prefix(), d.uri())).collect();
+        assert_eq!(context, scope);
+        assert!(parse(b"<x/>").unwrap().context_namespaces().is_empty());
+        // Without the scope the same bytes do not parse.
+        assert_eq!(parse(b"<saml:Issuer/>").unwrap_err().kind(), "unbound_prefix");
+        // `xml` with its own name and an empty default change nothing.
+        let harmless = [("xml", XML_NS), ("", "")];
+        assert!(
+            parse_with_scope(b"<a/>", &Limits::default(), &harmless).unwrap().context_namespaces().is_empty()
+        );
+    }
+
+    #[test]
+    fn a_scope_is_checked_like_declarations() {
+        let kind = |scope: &[(&str, &str)]| {
+            parse_with_scope(b"<a/>", &Limits::default(), scope).unwrap_err().kind().as_str()
+        };
+        assert_eq!(kind(&[("p", "relative")]), "relative_namespace_uri");
+        assert_eq!(kind(&[("p", "")]), "empty_prefix_binding");
+        assert_eq!(kind(&[("xmlns", "urn:x")]), "reserved_namespace");
+        assert_eq!(kind(&[("xml", "urn:x")]), "reserved_namespace");
+        assert_eq!(kind(&[("p", XMLNS_NS)]), "reserved_namespace");
+        assert_eq!(kind(&[("1p", "urn:x")]), "invalid_name");
+        assert_eq!(kind(&[("p", "urn:x"), ("p", "urn:y")]), "duplicate_xml_attribute");
+        // DOCTYPE and every other rule still apply.
+        let doctype = parse_with_scope(b"<!DOCTYPE a><a/>", &Limits::default(), &[("p", "urn:x")]);
+        assert_eq!(doctype.unwrap_err().kind(), "doctype_not_allowed");
     }
 }

@@ -50,6 +50,8 @@ pub(super) struct Parser<'a, 'l> {
     raw_attributes: Vec<(&'a str, &'a str, usize)>,
     root: Option<NodeId>,
     seen_markup: bool,
+    /// The range of `declarations` given as the context's bindings.
+    context: (u32, u32),
 }
 
 impl<'a, 'l> Parser<'a, 'l> {
@@ -70,7 +72,40 @@ impl<'a, 'l> Parser<'a, 'l> {
             raw_attributes: Vec::with_capacity(16),
             root: None,
             seen_markup: false,
+            context: (1, 1),
         }
+    }
+
+    /// Starts the parse inside the context's `bindings` (prefix, namespace
+    /// name), as if they were declared on an element around the root. Each
+    /// is checked like a declaration written in the document and counts
+    /// against the namespace limit; `xml` is accepted only with its own name
+    /// (and then changes nothing), an empty name only for the default
+    /// namespace (and then leaves it unbound).
+    pub(super) fn with_context<S: AsRef<str>>(mut self, bindings: &'a [(S, S)]) -> Result<Self, XmlError> {
+        let start = self.declarations.len();
+        for (prefix, uri) in bindings {
+            let (prefix, uri) = (prefix.as_ref(), uri.as_ref());
+            if !prefix.is_empty() && !is_ncname(prefix) {
+                return Err(self.error(XmlErrorKind::InvalidName, 0));
+            }
+            self.check_declaration(prefix, uri, 0)?;
+            if prefix == "xml" || prefix.is_empty() && uri.is_empty() {
+                continue;
+            }
+            if self.declarations[start..].iter().any(|d| d.prefix == prefix) {
+                return Err(self.error(XmlErrorKind::DuplicateAttribute, 0));
+            }
+            if self.declarations.len() > self.limits.max_namespace_declarations {
+                return Err(self.error(XmlErrorKind::NamespaceLimit, 0));
+            }
+            let index = u32::try_from(self.declarations.len())
+                .map_err(|_| self.error(XmlErrorKind::NamespaceLimit, 0))?;
+            self.declarations.push(NamespaceDecl { prefix, uri: Cow::Borrowed(uri) });
+            self.scope.push(prefix, index);
+        }
+        self.context = (offset_u32(start), offset_u32(self.declarations.len()));
+        Ok(self)
     }
 
     /// Byte offset of a sub-slice of the input.
@@ -112,6 +147,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             nodes: self.nodes,
             attributes: self.attributes,
             declarations: self.declarations,
+            context: self.context,
             ids,
             root,
         })

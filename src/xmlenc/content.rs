@@ -1,231 +1,37 @@
-//! Content decryption: AES-CBC and AES-GCM as XML Encryption uses them.
+//! The content encryption method of an EncryptedData.
 //!
-//! - `http://www.w3.org/2001/04/xmlenc#aes128-cbc` and `…#aes256-cbc`:
-//!   CipherValue is a 16-byte IV followed by the ciphertext (whole blocks).
-//!   The padding is XML Encryption's, not PKCS#7: the last byte gives the pad
-//!   length, 1 to 16, and the other pad bytes may be anything, so they are
-//!   not checked. AES-CBC is RustCrypto `aes` (AES-NI when the CPU has it, a
-//!   constant-time bitsliced implementation otherwise) with `cbc`.
-//! - `http://www.w3.org/2009/xmlenc11#aes128-gcm` and `…#aes256-gcm`:
-//!   CipherValue is a 12-byte IV, the ciphertext and a 16-byte tag. AES-GCM is
-//!   ring's, whose tag comparison is constant-time.
-//!
-//! Both run to the end whatever the key and the data are; success is a mask
-//! (`0xff` or `0`) combined without branches, and the caller turns the final
-//! mask into the one opaque refusal. The CBC pad length is checked with
-//! arithmetic, not comparisons that compile to branches, and a bad pad
-//! removes nothing instead of stopping early. Only lengths, which are public,
-//! take other paths: a CipherValue too short or not whole blocks returns
-//! failure at once.
+//! Accepted: `http://www.w3.org/2001/04/xmlenc#aes128-cbc`, `…#aes256-cbc`,
+//! `http://www.w3.org/2009/xmlenc11#aes128-gcm`, `…#aes256-gcm` (see
+//! [`ContentEncryption`]), with an optional `xenc:KeySize` that must agree
+//! with the algorithm. The decryption itself is the crypto stage's
+//! ([`crypto::cipher`](crate::crypto::cipher)).
 
-use aes::cipher::{Array, BlockModeDecrypt as _, KeyIvInit as _, consts::U16};
-use zeroize::Zeroizing;
-
-use super::ct;
 use super::error::XmlEncError;
-use super::read::XENC;
+use super::read::{Cursor, XENC, element_children, plain_text};
+use crate::crypto::cipher::ContentEncryption;
 use crate::text::Untrusted;
 use crate::xml::{Document, ElementRef};
 
-const CBC_IV: usize = 16;
-const BLOCK: usize = 16;
-const GCM_IV: usize = 12;
-const GCM_TAG: usize = 16;
-
-/// The content encryption algorithm of an EncryptedData.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContentEncryption {
-    /// `http://www.w3.org/2001/04/xmlenc#aes128-cbc`
-    Aes128Cbc,
-    /// `http://www.w3.org/2001/04/xmlenc#aes256-cbc`
-    Aes256Cbc,
-    /// `http://www.w3.org/2009/xmlenc11#aes128-gcm`
-    Aes128Gcm,
-    /// `http://www.w3.org/2009/xmlenc11#aes256-gcm`
-    Aes256Gcm,
-}
-
-impl ContentEncryption {
-    /// Every supported algorithm.
-    pub const ALL: [Self; 4] = [Self::Aes128Cbc, Self::Aes256Cbc, Self::Aes128Gcm, Self::Aes256Gcm];
-
-    /// The algorithm URI.
-    pub const fn uri(self) -> &'static str {
-        match self {
-            Self::Aes128Cbc => "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
-            Self::Aes256Cbc => "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
-            Self::Aes128Gcm => "http://www.w3.org/2009/xmlenc11#aes128-gcm",
-            Self::Aes256Gcm => "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+/// Reads an EncryptedData's EncryptionMethod: the Algorithm, and an
+/// optional `xenc:KeySize` that must agree with it.
+pub(crate) fn read_method(
+    doc: &Document<'_>,
+    method: ElementRef<'_, '_>,
+) -> Result<ContentEncryption, XmlEncError> {
+    let uri = method
+        .attribute("", "Algorithm")
+        .ok_or(XmlEncError::Structure("EncryptionMethod without Algorithm"))?;
+    let algorithm = ContentEncryption::from_uri(uri).ok_or_else(|| XmlEncError::UnsupportedAlgorithm {
+        role: "content encryption",
+        uri: Untrusted::new(uri),
+    })?;
+    let mut children = Cursor::new(element_children(doc, method.id(), "text inside EncryptionMethod")?);
+    if let Some(size) = children.take(XENC, "KeySize") {
+        let bits = plain_text(doc, size).and_then(|t| t.trim().parse::<usize>().ok());
+        if bits != Some(algorithm.key_len() * 8) {
+            return Err(XmlEncError::Structure("KeySize does not match the content encryption algorithm"));
         }
     }
-
-    /// The algorithm a URI names, if it is supported.
-    pub fn from_uri(uri: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.uri() == uri)
-    }
-
-    /// The content key length in bytes.
-    pub const fn key_len(self) -> usize {
-        match self {
-            Self::Aes128Cbc | Self::Aes128Gcm => 16,
-            Self::Aes256Cbc | Self::Aes256Gcm => 32,
-        }
-    }
-
-    /// True for the CBC modes (no integrity of their own).
-    pub const fn is_cbc(self) -> bool {
-        matches!(self, Self::Aes128Cbc | Self::Aes256Cbc)
-    }
-
-    /// Reads an EncryptedData's EncryptionMethod: the Algorithm, and an
-    /// optional `xenc:KeySize` that must agree with it.
-    pub(crate) fn read(doc: &Document<'_>, method: ElementRef<'_, '_>) -> Result<Self, XmlEncError> {
-        let uri = method
-            .attribute("", "Algorithm")
-            .ok_or(XmlEncError::Structure("EncryptionMethod without Algorithm"))?;
-        let algorithm = Self::from_uri(uri).ok_or_else(|| XmlEncError::UnsupportedAlgorithm {
-            role: "content encryption",
-            uri: Untrusted::new(uri),
-        })?;
-        let mut children = super::read::Cursor::new(super::read::element_children(
-            doc,
-            method.id(),
-            "text inside EncryptionMethod",
-        )?);
-        if let Some(size) = children.take(XENC, "KeySize") {
-            let bits = super::read::plain_text(doc, size).and_then(|t| t.trim().parse::<usize>().ok());
-            if bits != Some(algorithm.key_len() * 8) {
-                return Err(XmlEncError::Structure(
-                    "KeySize does not match the content encryption algorithm",
-                ));
-            }
-        }
-        children.end("unexpected element in the content EncryptionMethod")?;
-        Ok(algorithm)
-    }
-}
-
-/// Decrypts `data` (IV ‖ ciphertext [‖ tag]) with `key`: the plaintext and a
-/// success mask (`0xff` only when the key fits, the padding is valid or the
-/// tag matches). The plaintext is meaningless unless the mask is `0xff`.
-pub(crate) fn decrypt(algorithm: ContentEncryption, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, u8) {
-    match algorithm {
-        ContentEncryption::Aes128Cbc => cbc::<aes::Aes128>(key, data),
-        ContentEncryption::Aes256Cbc => cbc::<aes::Aes256>(key, data),
-        ContentEncryption::Aes128Gcm => gcm(&ring::aead::AES_128_GCM, key, data),
-        ContentEncryption::Aes256Gcm => gcm(&ring::aead::AES_256_GCM, key, data),
-    }
-}
-
-fn cbc<C>(key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, u8)
-where
-    C: aes::cipher::BlockCipherDecrypt<BlockSize = U16> + aes::cipher::KeyInit,
-{
-    let (Some(iv), Some(ciphertext)) = (data.get(..CBC_IV), data.get(CBC_IV..)) else {
-        return (Zeroizing::new(Vec::new()), 0);
-    };
-    if ciphertext.is_empty() || ciphertext.len() % BLOCK != 0 {
-        return (Zeroizing::new(Vec::new()), 0);
-    }
-    let Ok(mut decryptor) = cbc::Decryptor::<C>::new_from_slices(key, iv) else {
-        return (Zeroizing::new(Vec::new()), 0);
-    };
-    let mut plaintext = Zeroizing::new(ciphertext.to_vec());
-    let (blocks, _) = Array::<u8, U16>::slice_as_chunks_mut(&mut plaintext);
-    decryptor.decrypt_blocks(blocks);
-    let last = plaintext.last().copied().unwrap_or(0);
-    let (pad, valid) = ct::xmlenc_padding(last);
-    let keep = plaintext.len() - pad;
-    plaintext.truncate(keep);
-    (plaintext, valid)
-}
-
-fn gcm(algorithm: &'static ring::aead::Algorithm, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, u8) {
-    let (Some(iv), Some(sealed)) = (data.get(..GCM_IV), data.get(GCM_IV..)) else {
-        return (Zeroizing::new(Vec::new()), 0);
-    };
-    if sealed.len() < GCM_TAG {
-        return (Zeroizing::new(Vec::new()), 0);
-    }
-    let (Ok(key), Ok(nonce)) =
-        (ring::aead::UnboundKey::new(algorithm, key), ring::aead::Nonce::try_assume_unique_for_key(iv))
-    else {
-        return (Zeroizing::new(Vec::new()), 0);
-    };
-    let key = ring::aead::LessSafeKey::new(key);
-    let mut plaintext = Zeroizing::new(sealed.to_vec());
-    let opened = key.open_in_place(nonce, ring::aead::Aad::empty(), &mut plaintext).map(|p| p.len());
-    // ring compares the tag in constant time; only its verdict is read here.
-    let valid = ct::mask(opened.is_ok());
-    let keep = opened.unwrap_or(0);
-    plaintext.truncate(keep);
-    (plaintext, valid)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cbc_encrypt(key: &[u8; 16], iv: [u8; 16], padded: &[u8]) -> Vec<u8> {
-        use aes::cipher::BlockModeEncrypt as _;
-        let mut buf = padded.to_vec();
-        let (blocks, _) = Array::<u8, U16>::slice_as_chunks_mut(&mut buf);
-        cbc::Encryptor::<aes::Aes128>::new_from_slices(key, &iv).unwrap().encrypt_blocks(blocks);
-        [iv.as_slice(), &buf].concat()
-    }
-
-    #[test]
-    fn cbc_padding_is_xml_encryption_padding_not_pkcs7() {
-        let key = [7u8; 16];
-        // 13 bytes of text, then 3 pad bytes of which only the last is read.
-        let mut padded = b"<a>hello</a>!".to_vec();
-        padded.extend([0xAA, 0x55, 3]);
-        let (plain, ok) = decrypt(ContentEncryption::Aes128Cbc, &key, &cbc_encrypt(&key, [1; 16], &padded));
-        assert_eq!((plain.as_slice(), ok), (&b"<a>hello</a>!"[..], 0xff));
-        // A whole block of padding.
-        let mut padded = b"0123456789abcdef".to_vec();
-        padded.extend([0u8; 15].into_iter().chain([16]));
-        let (plain, ok) = decrypt(ContentEncryption::Aes128Cbc, &key, &cbc_encrypt(&key, [2; 16], &padded));
-        assert_eq!((plain.as_slice(), ok), (&b"0123456789abcdef"[..], 0xff));
-        for bad in [0u8, 17, 0x80, 0xff] {
-            let mut padded = [b'x'; 32];
-            padded[31] = bad;
-            let (_, ok) = decrypt(ContentEncryption::Aes128Cbc, &key, &cbc_encrypt(&key, [3; 16], &padded));
-            assert_eq!(ok, 0, "pad byte {bad}");
-        }
-    }
-
-    #[test]
-    fn wrong_lengths_fail_without_panicking() {
-        for algorithm in ContentEncryption::ALL {
-            let key = vec![1u8; algorithm.key_len()];
-            for len in [0, 1, 12, 16, 27, 31, 33] {
-                assert_eq!(decrypt(algorithm, &key, &vec![0u8; len]).1, 0, "{algorithm:?} {len}");
-            }
-            assert_eq!(decrypt(algorithm, &[1u8; 24], &[0u8; 64]).1, 0, "{algorithm:?} key length");
-        }
-    }
-
-    #[test]
-    fn gcm_tag_is_checked() {
-        let key = ring::aead::LessSafeKey::new(
-            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &[9; 32]).unwrap(),
-        );
-        let mut sealed = b"<a/>".to_vec();
-        let nonce = [4u8; 12];
-        key.seal_in_place_append_tag(
-            ring::aead::Nonce::assume_unique_for_key(nonce),
-            ring::aead::Aad::empty(),
-            &mut sealed,
-        )
-        .unwrap();
-        let data = [nonce.as_slice(), &sealed].concat();
-        let (plain, ok) = decrypt(ContentEncryption::Aes256Gcm, &[9; 32], &data);
-        assert_eq!((plain.as_slice(), ok), (&b"<a/>"[..], 0xff));
-        let mut flipped = data.clone();
-        *flipped.last_mut().unwrap() ^= 1;
-        assert_eq!(decrypt(ContentEncryption::Aes256Gcm, &[9; 32], &flipped).1, 0);
-        assert_eq!(decrypt(ContentEncryption::Aes256Gcm, &[8; 32], &data).1, 0);
-    }
+    children.end("unexpected element in the content EncryptionMethod")?;
+    Ok(algorithm)
 }

@@ -128,28 +128,46 @@
 //! Identity Center refuse encrypted assertions) link no RSA private-key code
 //! and stay clear of that advisory, and the default build refuses
 //! EncryptedAssertion as before. Turning the feature on is the operator's
-//! explicit choice of `rsa` 0.10. A C-backed RSA (aws-lc-rs) was not needed;
+//! explicit choice of `rsa` 0.10 (the `cli` feature turns it on: the tool
+//! decrypts with `--sp-key`). A C-backed RSA (aws-lc-rs) was not needed;
 //! nothing here links C crypto, libxml2, libxmlsec1 or OpenSSL.
 //!
 //! AES-CBC is RustCrypto `aes` + `cbc` (AES-NI, or a constant-time bitsliced
 //! fallback), with their key schedules wiped on drop; AES-GCM is ring's,
 //! already the crate's signature verifier. Content keys and plaintexts are
 //! held in zeroizing buffers.
+//!
+//! This module names none of those crates: it reads the XML, and the
+//! primitives are the crypto stage's — the RSA-OAEP unwrap with every SP key
+//! in [`crypto::decryption`](crate::crypto::decryption), AES-CBC and
+//! AES-GCM in [`crypto::cipher`](crate::crypto::cipher), which also offer
+//! them one by one ([`DecryptionKey::decrypt_oaep`](crate::crypto::decryption::DecryptionKey::decrypt_oaep),
+//! [`decrypt_content`](crate::crypto::cipher::decrypt_content)) to tools
+//! and benchmarks that measure them, on the parts [`ParsedEncryptedAssertion`]
+//! reads.
+//!
+//! # In a policy
+//!
+//! [`Policy`](crate::Policy) (AWS console and generic profiles, with SP keys)
+//! calls [`decrypt_assertion`], parses the plaintext with
+//! [`xml::parse_with_scope`](crate::xml::parse_with_scope) and requires the
+//! decrypted Assertion's own signature from the pinned IdP; every failure of
+//! those steps is the same [`XmlEncError::DecryptionFailed`] (the manual's
+//! [decryption is not an oracle](crate::manual::invariants#decryption-is-not-an-oracle)
+//! invariant).
 
 mod content;
-mod ct;
 mod error;
 mod key_transport;
 mod read;
 
-pub use content::ContentEncryption;
+pub use crate::crypto::cipher::ContentEncryption;
 pub use error::XmlEncError;
 
 use std::fmt;
 
-use zeroize::Zeroizing;
-
-use crate::crypto::decryption::DecryptionKeys;
+use crate::crypto::cipher::{self, Secret};
+use crate::crypto::decryption::{DecryptionKeys, OaepParams};
 use crate::xml::{Document, NodeId};
 
 /// Options of [`decrypt_assertion`].
@@ -188,7 +206,7 @@ impl DecryptionOptions {
 /// A decrypted EncryptedAssertion: the plaintext bytes (wiped on drop) and
 /// the namespace bindings in scope at the EncryptedAssertion.
 pub struct Decrypted {
-    plaintext: Zeroizing<Vec<u8>>,
+    plaintext: Secret,
     namespaces: Vec<(String, String)>,
     content: ContentEncryption,
 }
@@ -207,7 +225,7 @@ impl Decrypted {
     /// The plaintext: the serialized element the EncryptedData hid, not yet
     /// parsed and not yet trusted.
     pub fn plaintext(&self) -> &[u8] {
-        &self.plaintext
+        self.plaintext.as_bytes()
     }
 
     /// The namespace bindings in scope at the EncryptedAssertion, as
@@ -225,8 +243,8 @@ impl Decrypted {
     }
 
     /// The plaintext, moved out; the caller becomes responsible for wiping it.
-    pub fn into_plaintext(mut self) -> Vec<u8> {
-        std::mem::take(&mut *self.plaintext)
+    pub fn into_plaintext(self) -> Vec<u8> {
+        self.plaintext.into_vec()
     }
 }
 
@@ -244,18 +262,67 @@ pub fn decrypt_assertion(
 ) -> Result<Decrypted, XmlEncError> {
     let parts = read::read(doc, encrypted_assertion, options)?;
     let namespaces = scope(doc, encrypted_assertion);
-    let (content_key, unwrapped) = key_transport::unwrap(
-        keys,
-        &parts.hint,
-        &parts.transport,
-        &parts.key_cipher,
-        parts.content.key_len(),
-    )?;
-    let (plaintext, decrypted) = content::decrypt(parts.content, &content_key, &parts.content_cipher);
+    let (content_key, unwrapped) = keys
+        .unwrap_content_key(&parts.hint, &parts.transport, &parts.key_cipher, parts.content.key_len())
+        .ok_or(XmlEncError::DecryptionFailed)?;
+    let (plaintext, decrypted) =
+        cipher::decrypt_masked(parts.content, content_key.as_bytes(), &parts.content_cipher);
     if unwrapped & decrypted != 0xff {
         return Err(XmlEncError::DecryptionFailed);
     }
     Ok(Decrypted { plaintext, namespaces, content: parts.content })
+}
+
+/// An EncryptedAssertion read and checked, not decrypted: what a benchmark
+/// or a tool needs to repeat the cryptography ([`DecryptionKey::decrypt_oaep`]
+/// on [`encrypted_key`](Self::encrypted_key), then
+/// [`decrypt_content`](crate::crypto::cipher::decrypt_content) on
+/// [`encrypted_content`](Self::encrypted_content)).
+///
+/// [`DecryptionKey::decrypt_oaep`]: crate::crypto::decryption::DecryptionKey::decrypt_oaep
+pub struct ParsedEncryptedAssertion {
+    parts: read::EncryptedParts,
+}
+
+impl fmt::Debug for ParsedEncryptedAssertion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParsedEncryptedAssertion")
+            .field("content", &self.parts.content)
+            .field("key_transport", &self.parts.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ParsedEncryptedAssertion {
+    /// Reads the EncryptedAssertion `encrypted_assertion` of `doc`: the same
+    /// reading, and the same structural refusals, as [`decrypt_assertion`].
+    pub fn read(
+        doc: &Document<'_>,
+        encrypted_assertion: NodeId,
+        options: &DecryptionOptions,
+    ) -> Result<Self, XmlEncError> {
+        read::read(doc, encrypted_assertion, options).map(|parts| Self { parts })
+    }
+
+    /// The content encryption algorithm.
+    pub fn content_encryption(&self) -> ContentEncryption {
+        self.parts.content
+    }
+
+    /// The EncryptedData's decoded CipherValue (IV, ciphertext, and the tag for GCM).
+    pub fn encrypted_content(&self) -> &[u8] {
+        &self.parts.content_cipher
+    }
+
+    /// The RSA-OAEP parameters of the EncryptedKey.
+    pub fn key_transport(&self) -> &OaepParams {
+        &self.parts.transport
+    }
+
+    /// The EncryptedKey's decoded CipherValue (the wrapped content key).
+    pub fn encrypted_key(&self) -> &[u8] {
+        &self.parts.key_cipher
+    }
 }
 
 /// The bindings in scope at `node`: the nearest declaration of each prefix,
@@ -309,9 +376,9 @@ mod tests {
         let doc = crate::xml::parse(text.as_bytes()).unwrap();
         let node =
             doc.child_elements(doc.root()).find(|e| e.local_name() == "EncryptedAssertion").unwrap().id();
-        key_transport::PRIVATE_KEY_OPERATIONS.with(|n| n.set(0));
+        crate::crypto::PRIVATE_KEY_OPERATIONS.with(|n| n.set(0));
         let result = decrypt_assertion(&doc, node, keys, options);
-        (result, key_transport::PRIVATE_KEY_OPERATIONS.with(std::cell::Cell::get))
+        (result, crate::crypto::PRIVATE_KEY_OPERATIONS.with(std::cell::Cell::get))
     }
 
     #[test]

@@ -28,11 +28,10 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use super::DecryptionOptions;
-use super::content::ContentEncryption;
 use super::error::XmlEncError;
-use super::key_transport::Oaep;
-use crate::crypto::decryption::KeyHint;
+use super::{DecryptionOptions, content, key_transport};
+use crate::crypto::cipher::ContentEncryption;
+use crate::crypto::decryption::{KeyHint, OaepParams};
 use crate::xml::{Document, ElementRef, NodeId, NodeKind};
 
 pub(crate) const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
@@ -49,7 +48,7 @@ type El<'d, 'a> = ElementRef<'d, 'a>;
 pub(crate) struct EncryptedParts {
     pub(crate) content: ContentEncryption,
     pub(crate) content_cipher: Vec<u8>,
-    pub(crate) transport: Oaep,
+    pub(crate) transport: OaepParams,
     pub(crate) key_cipher: Vec<u8>,
     pub(crate) hint: KeyHint,
 }
@@ -90,7 +89,7 @@ pub(crate) fn read(
     let cipher_data =
         parts.take(XENC, "CipherData").ok_or(XmlEncError::Structure("EncryptedData without CipherData"))?;
     parts.end("unexpected or repeated element in EncryptedData")?;
-    let content = ContentEncryption::read(doc, method)?;
+    let content = content::read_method(doc, method)?;
     if content.is_cbc() && options.gcm_only {
         return Err(XmlEncError::CbcNotAllowed);
     }
@@ -199,7 +198,7 @@ fn read_encrypted_key(
     let method = parts
         .take(XENC, "EncryptionMethod")
         .ok_or(XmlEncError::Structure("EncryptedKey without EncryptionMethod"))?;
-    let transport = Oaep::read(doc, method)?;
+    let transport = key_transport::read_method(doc, method)?;
     let key_info = parts.take(DS, "KeyInfo");
     let cipher_data =
         parts.take(XENC, "CipherData").ok_or(XmlEncError::Structure("EncryptedKey without CipherData"))?;

@@ -25,6 +25,13 @@ pub(crate) fn for_error(error: &Error) -> Option<&'static str> {
         ErrorKind::ReplayStoreUnavailable => {
             "--replay-store with the URL of a Redis that answers (redis-cli -u URL ping)"
         }
+        ErrorKind::DecryptionKeyNotConfigured => {
+            "--sp-key PEMFILE with the SP's private key (PKCS#8 or PKCS#1 PEM; repeat it for each key of a rotation)"
+        }
+        ErrorKind::DecryptionFailed => {
+            "--sp-key with every live SP private key (the old and the new one during a rotation); 'samlguard inspect --sp-key' shows what decrypts"
+        }
+        ErrorKind::EncryptionRequired => "leave out --require-encryption to accept a plaintext Assertion",
         _ => return None,
     })
 }

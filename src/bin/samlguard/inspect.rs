@@ -1,29 +1,40 @@
 //! `samlguard inspect`: a response decoded and shown without trusting any
 //! of it. It walks the parsed document directly and never goes through the
 //! library's readers of signed values; signatures are read with the
-//! library's signature-profile reader, and a refused one says why.
+//! library's signature-profile reader, and a refused one says why. With
+//! `--sp-key`, an EncryptedAssertion is decrypted and the Assertion inside
+//! shown the same way, still unverified.
 
 use std::borrow::Cow;
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use samlguard::crypto::decryption::{DecryptionKeys, OaepHash};
 use samlguard::dsig::{self, DSIG_NS, ParsedSignature};
 use samlguard::input::{self, InputLimits};
 use samlguard::saml::{SAML_NS, SAMLP_NS};
-use samlguard::xml::{Document, ElementRef, NodeId};
+use samlguard::xml::{self, Document, ElementRef, NodeId};
+use samlguard::xmlenc::{self, DecryptionOptions, ParsedEncryptedAssertion};
 
 use crate::capture::{self, CaptureArgs};
 use crate::certificate;
 use crate::failure::{Failure, parse_decoded};
 use crate::output::{emit, hex, show};
 use crate::report::Report;
+use crate::setup::load_sp_keys;
 use crate::style::Style;
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
     #[command(flatten)]
     capture: CaptureArgs,
+    /// The SP's RSA private key (PKCS#8 or PKCS#1 PEM) to decrypt an
+    /// EncryptedAssertion and show the Assertion inside (still unverified:
+    /// no signature is checked); repeatable.
+    #[arg(long, value_name = "PEMFILE")]
+    sp_key: Vec<PathBuf>,
     /// The response: a file path, or `-` for stdin. Raw XML, base64, a form
     /// body with `SAMLResponse=`, a URL-encoded value, a browser HAR export or
     /// a SAML-tracer export.
@@ -32,6 +43,7 @@ pub(crate) struct InspectArgs {
 }
 
 pub(crate) fn run(args: &InspectArgs) -> Result<ExitCode, Failure> {
+    let keys = load_sp_keys(&args.sp_key)?;
     let limits = InputLimits::default();
     let captured = capture::read(&args.input, &args.capture)?;
     let bytes = input::decode(&captured.bytes, &limits)?;
@@ -64,14 +76,87 @@ pub(crate) fn run(args: &InspectArgs) -> Result<ExitCode, Failure> {
         inspect_assertion(&doc, *assertion, i + 1, assertions.len(), &mut report);
     }
     for encrypted in elements(&doc).filter(|e| e.is(SAML_NS, "EncryptedAssertion")) {
-        report.raw(&format!(
-            "\nEncryptedAssertion at {} [unverified]: encrypted, not readable (samlguard does not support encrypted assertions)\n",
-            path(&doc, encrypted.id())
-        ));
+        inspect_encrypted(&doc, encrypted, keys.as_ref(), &mut report);
     }
-    inspect_signatures(&doc, &mut report);
+    inspect_signatures(&doc, "Signatures", &mut report);
     emit(&report.into_text());
     Ok(ExitCode::SUCCESS)
+}
+
+/// An EncryptedAssertion: its algorithms, and with SP keys the Assertion
+/// inside, parsed as its own document in the scope of the EncryptedAssertion
+/// (as `verify` does) and shown unverified.
+fn inspect_encrypted(
+    doc: &Document<'_>,
+    encrypted: ElementRef<'_, '_>,
+    keys: Option<&DecryptionKeys>,
+    report: &mut Report,
+) {
+    report.raw(&format!("\nEncryptedAssertion at {} [unverified]\n", path(doc, encrypted.id())));
+    let options = DecryptionOptions::default();
+    match ParsedEncryptedAssertion::read(doc, encrypted.id(), &options) {
+        Ok(parts) => {
+            let oaep = parts.key_transport();
+            report.line("content", parts.content_encryption().name());
+            report.line(
+                "key transport",
+                format!(
+                    "RSA-OAEP, digest {}, mask MGF1-{}{}",
+                    hash_name(oaep.digest),
+                    hash_name(oaep.mgf),
+                    if oaep.label.is_some() { ", with a label" } else { "" }
+                ),
+            );
+        }
+        Err(e) => report.line("refused", format!("{}: {}", e.kind(), show(&e.to_string()))),
+    }
+    let Some(keys) = keys else {
+        report.line("", "encrypted: pass --sp-key PEMFILE (the SP's private key) to decrypt and show it");
+        return;
+    };
+    let decrypted = match xmlenc::decrypt_assertion(doc, encrypted.id(), keys, &options) {
+        Ok(decrypted) => decrypted,
+        Err(e) => {
+            report.line("not decrypted", format!("{}: {}", e.kind(), show(&e.to_string())));
+            return;
+        }
+    };
+    report.line("decrypted", format!("{} bytes with the SP key", decrypted.plaintext().len()));
+    let limits = xml::Limits::default();
+    let inner = match xml::parse_with_scope(decrypted.plaintext(), &limits, decrypted.namespaces()) {
+        Ok(inner) => inner,
+        Err(e) => {
+            report.line("not XML", format!("{}: {}", e.kind(), show(&e.to_string())));
+            return;
+        }
+    };
+    report.raw("UNVERIFIED: the decrypted content below has not been checked (no signature verified); use 'samlguard verify --sp-key'\n");
+    let root = inner.element(inner.root());
+    match root.filter(|r| r.is(SAML_NS, "Assertion")) {
+        Some(assertion) => inspect_assertion(&inner, assertion, 1, 1, report),
+        None => report.line(
+            "not an Assertion",
+            format!(
+                "the decrypted root is {}",
+                root.map_or_else(|| "(none)".to_owned(), |r| show(r.qname()))
+            ),
+        ),
+    }
+    let nested = elements(&inner).filter(|e| e.is(SAML_NS, "Assertion") && e.id() != inner.root()).count();
+    if nested > 0 {
+        report.line("", format!("{nested} more Assertion element(s) inside the decrypted content"));
+    }
+    inspect_signatures(&inner, "Signatures in the decrypted content", report);
+}
+
+fn hash_name(hash: OaepHash) -> &'static str {
+    match hash {
+        OaepHash::Sha1 => "SHA-1",
+        OaepHash::Sha256 => "SHA-256",
+        OaepHash::Sha384 => "SHA-384",
+        OaepHash::Sha512 => "SHA-512",
+        _ => "another digest",
+    }
 }
 
 fn elements<'d, 'a>(doc: &'d Document<'a>) -> impl Iterator<Item = ElementRef<'d, 'a>> + 'd {
@@ -253,14 +338,14 @@ fn attribute_name(attribute: ElementRef<'_, '_>) -> String {
     attribute.attribute("", "Name").map_or_else(|| "(no Name)".to_owned(), show)
 }
 
-fn inspect_signatures(doc: &Document<'_>, report: &mut Report) {
+fn inspect_signatures(doc: &Document<'_>, title: &str, report: &mut Report) {
     let signatures = dsig::all_signatures(doc);
     if signatures.is_empty() {
-        report.raw("\nSignatures: none (no ds:Signature element)\n");
+        report.raw(&format!("\n{title}: none (no ds:Signature element)\n"));
         return;
     }
     report.raw(&format!(
-        "\nSignatures: {} ds:Signature element(s) [unverified: not checked against any key]\n",
+        "\n{title}: {} ds:Signature element(s) [unverified: not checked against any key]\n",
         signatures.len()
     ));
     for (i, &signature) in signatures.iter().enumerate() {

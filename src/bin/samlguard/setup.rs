@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use samlguard::authorization::AuthorizationRules;
+use samlguard::crypto::decryption::{DecryptionKey, DecryptionKeys};
 use samlguard::crypto::{Algorithms, PublicKey};
+use samlguard::policy::{Decrypting, EncryptionMode};
 use samlguard::trust::{IdpTrust, MetadataOptions, SpMetadata};
 use samlguard::{AwsConsole, ClientVpn, Context, Error, Generic, IdentityCenter, Policy, Profile};
 
@@ -96,6 +98,15 @@ pub(crate) struct PolicyArgs {
     /// repeatable. Exit 1 when any is denied.
     #[arg(long, value_name = "IP")]
     destination: Vec<IpAddr>,
+    /// The SP's RSA private key (PKCS#8 or PKCS#1 PEM, unencrypted) to
+    /// decrypt an EncryptedAssertion (aws-console, generic); repeatable, for
+    /// a rotation: every key is tried on every response.
+    #[arg(long, value_name = "PEMFILE")]
+    sp_key: Vec<PathBuf>,
+    /// Refuse a plaintext Assertion (AWS's assertion encryption mode
+    /// "Required"); needs --sp-key.
+    #[arg(long)]
+    require_encryption: bool,
 }
 
 /// A policy for the profile chosen on the command line.
@@ -104,6 +115,17 @@ pub(crate) enum AnyPolicy {
     AwsConsole(Policy<AwsConsole>),
     IdentityCenter(Policy<IdentityCenter>),
     Generic(Policy<Generic>),
+}
+
+impl AnyPolicy {
+    /// The SP decryption keys the policy was given (`--sp-key`).
+    pub(crate) fn decryption_keys(&self) -> Option<&DecryptionKeys> {
+        match self {
+            Self::ClientVpn(_) | Self::IdentityCenter(_) => None,
+            Self::AwsConsole(policy) => policy.decryption_keys(),
+            Self::Generic(policy) => policy.decryption_keys(),
+        }
+    }
 }
 
 pub(crate) struct Setup {
@@ -209,6 +231,16 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
             "the generic profile needs --sp-metadata FILE (the SP's metadata), or --audience URI (this SP's entity ID) and --acs-url URL (its ACS URL)",
         ));
     }
+    if matches!(args.profile, ProfileName::Clientvpn | ProfileName::IdentityCenter)
+        && (!args.sp_key.is_empty() || args.require_encryption)
+    {
+        return Err(Failure::usage(
+            "AWS Client VPN and IAM Identity Center do not accept encrypted assertions: --sp-key and --require-encryption are for the aws-console and generic profiles",
+        ));
+    }
+    if args.require_encryption && args.sp_key.is_empty() {
+        return Err(Failure::usage("--require-encryption needs --sp-key PEMFILE (the SP's private key)"));
+    }
     if !args.destination.is_empty() && args.authorization_rules.is_none() {
         return Err(Failure::usage(
             "--destination needs --authorization-rules FILE (the endpoint's rules, from aws ec2 describe-client-vpn-authorization-rules)",
@@ -240,6 +272,7 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
     }
     let sp = args.sp_metadata.as_deref().map(load_sp_metadata).transpose()?;
     let trust = load_trust(args)?;
+    let keys = load_sp_keys(&args.sp_key)?;
     let policy = match args.profile {
         ProfileName::Clientvpn => {
             AnyPolicy::ClientVpn(configure(Policy::<ClientVpn>::new(trust), args, replay))
@@ -250,7 +283,7 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
                 Some(sp) => policy.with_sp_metadata(sp),
                 None => policy,
             };
-            AnyPolicy::AwsConsole(configure(policy, args, replay))
+            AnyPolicy::AwsConsole(decrypting(configure(policy, args, replay), keys, args.require_encryption))
         }
         ProfileName::IdentityCenter => match &sp {
             Some(sp) => {
@@ -265,7 +298,7 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
                     Policy::<Generic>::new(trust, args.audience.iter().cloned(), args.acs_url.iter().cloned())
                 }
             };
-            AnyPolicy::Generic(configure(policy, args, replay))
+            AnyPolicy::Generic(decrypting(configure(policy, args, replay), keys, args.require_encryption))
         }
     };
     // An operator rarely has the request ID: without it, InResponseTo is not
@@ -296,6 +329,27 @@ fn configure<P: Profile>(mut policy: Policy<P>, args: &PolicyArgs, replay: bool)
         policy = policy.without_replay_store();
     }
     policy
+}
+
+/// `--sp-key` and `--require-encryption`.
+fn decrypting<P: Decrypting>(policy: Policy<P>, keys: Option<DecryptionKeys>, require: bool) -> Policy<P> {
+    let Some(keys) = keys else { return policy };
+    let mode = if require { EncryptionMode::Required } else { EncryptionMode::Allowed };
+    policy.with_decryption_keys(keys).with_encryption_mode(mode)
+}
+
+/// The SP's decryption keys, one PEM file each (`None` without `--sp-key`).
+pub(crate) fn load_sp_keys(paths: &[PathBuf]) -> Result<Option<DecryptionKeys>, Failure> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut keys = Vec::with_capacity(paths.len());
+    for path in paths {
+        let key = DecryptionKey::from_pem(&read_config(path)?)
+            .map_err(|e| Failure::new(2, e.kind().as_str(), format!("{}: {e}", path.display())))?;
+        keys.push(key);
+    }
+    DecryptionKeys::new(keys).map(Some).map_err(|e| Failure::new(2, e.kind().as_str(), e.to_string()))
 }
 
 /// The pinned keys: every signing key of every metadata file and PEM file.

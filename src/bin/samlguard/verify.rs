@@ -268,6 +268,17 @@ fn accepted_text<C: Claims>(profile: &str, claims: &C, keys: &[PublicKey], setup
     if login.envelope().is_none() {
         report.line("", "Response not signed (this profile allows it): nothing is reported from it");
     }
+    if login.encrypted() {
+        report.line(
+            "encryption",
+            "EncryptedAssertion, decrypted with the SP key; its own signature verified inside",
+        );
+    } else if setup.policy.decryption_keys().is_some() {
+        report.line(
+            "encryption",
+            "none: the Assertion arrived in plaintext (allowed; --require-encryption refuses it)",
+        );
+    }
     report.line("audience", show(login.audience()));
     report.line("recipient", confirmation.recipient.as_deref().map_or_else(|| "(none)".to_owned(), show));
     if let Some(destination) = login.envelope().and_then(|e| e.destination.as_deref()) {

@@ -14,7 +14,7 @@ use chrono::TimeDelta;
 use super::{ClaimError, NameIdProblem, values};
 use crate::Error;
 use crate::input::InputLimits;
-use crate::policy::{AcsUrls, Login, Policy, Profile, Settings, sealed};
+use crate::policy::{AcsUrls, Decrypting, Login, Policy, Profile, Settings, sealed};
 use crate::saml::Assertion;
 use crate::trust::IdpTrust;
 
@@ -44,6 +44,10 @@ const NAME_ID_FORMATS: [&str; 8] = [
 pub struct AwsConsole;
 
 impl sealed::Sealed for AwsConsole {}
+
+/// AWS IAM SAML providers accept encrypted assertions (mode Allowed or
+/// Required, with the provider's private keys).
+impl Decrypting for AwsConsole {}
 
 /// An AWS console / AssumeRoleWithSAML login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +110,10 @@ impl Policy<AwsConsole> {
     /// signature, when present, must verify too), audience
     /// `https://signin.aws.amazon.com/saml` or `urn:amazon:webservices`, AWS
     /// sign-in ACS URLs, IssueInstant at most 5 minutes (plus the clock skew)
-    /// before now, 100,000 base64 characters.
+    /// before now, 100,000 base64 characters. An EncryptedAssertion is
+    /// decrypted once SP keys are configured (feature `xmlenc`,
+    /// `with_decryption_keys`); without
+    /// them it is refused (`decryption_key_not_configured`).
     pub fn new(trust: IdpTrust) -> Self {
         let mut settings = Settings::new(
             vec!["https://signin.aws.amazon.com/saml".into(), "urn:amazon:webservices".into()],
@@ -114,6 +121,7 @@ impl Policy<AwsConsole> {
         );
         settings.max_age = Some(TimeDelta::minutes(5));
         settings.input_limits = InputLimits::aws_console();
+        settings.encryption.accepted = true;
         Self::from_settings(trust, settings)
     }
 }

@@ -6,14 +6,14 @@
 use std::hint::black_box;
 
 /// `0xff` for true, `0` for false.
-pub(crate) fn mask(flag: bool) -> u8 {
+pub(super) fn mask(flag: bool) -> u8 {
     black_box(u8::from(flag).wrapping_neg())
 }
 
 /// Copies `src` over `dst` where `mask` is `0xff`, leaves `dst` as it is where
 /// `mask` is `0`; touches every byte of `dst` either way (a `src` shorter than
 /// `dst` reads as zeros; lengths are public).
-pub(crate) fn select(mask: u8, dst: &mut [u8], src: &[u8]) {
+pub(super) fn select(mask: u8, dst: &mut [u8], src: &[u8]) {
     let mask = black_box(mask);
     for (i, d) in dst.iter_mut().enumerate() {
         let s = src.get(i).copied().unwrap_or(0);
@@ -24,7 +24,7 @@ pub(crate) fn select(mask: u8, dst: &mut [u8], src: &[u8]) {
 /// XML Encryption block padding, read from the last plaintext byte: the
 /// number of bytes to remove and a validity mask. Valid when the byte is 1 to
 /// 16; an invalid byte removes nothing.
-pub(crate) fn xmlenc_padding(last: u8) -> (usize, u8) {
+pub(super) fn xmlenc_padding(last: u8) -> (usize, u8) {
     let x = u32::from(last);
     // x >= 1: x - 1 does not wrap; x <= 16: 16 - x does not wrap.
     let at_least_one = ((x.wrapping_sub(1) >> 31) ^ 1) & 1;
