@@ -145,10 +145,16 @@ pub(super) fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
                 Some(hex) => (hex, 16),
                 None => (number, 10),
             };
-            if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+            if digits.is_empty() || !digits.bytes().all(|b| char::from(b).is_digit(radix)) {
                 return Err(XmlErrorKind::InvalidCharacterReference);
             }
-            u32::from_str_radix(digits, radix)
+            // Any number of leading zeros (`&#x000000041;` is `A`); what is
+            // left must name a character, which takes at most 7 digits.
+            let significant = digits.trim_start_matches('0');
+            if significant.len() > 7 {
+                return Err(XmlErrorKind::InvalidCharacterReference);
+            }
+            u32::from_str_radix(if significant.is_empty() { "0" } else { significant }, radix)
                 .ok()
                 .and_then(char::from_u32)
                 .filter(|&c| is_xml_char(c))
