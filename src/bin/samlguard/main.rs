@@ -6,7 +6,7 @@
 //!   it (every value is marked unverified).
 //! - `bench`: validation time per response against the crypto floor measured
 //!   in the same process on the same bytes.
-//! - `c14n`: the exclusive canonical form of an element, to debug digests.
+//! - `c14n`: the exclusive (or inclusive) canonical form of an element, to debug digests.
 //!
 //! Exit codes: 0 success (accepted); 1 the input was refused (undecodable,
 //! unparseable, rejected by the policy, unknown ID, …); 2 usage and
