@@ -153,7 +153,7 @@ impl<'d, 'a> ElementRef<'d, 'a> {
     }
 
     /// The parent element (`None` for the root element).
-    pub fn parent_element(&self) -> Option<ElementRef<'d, 'a>> {
+    pub fn parent_element(&self) -> Option<Self> {
         self.doc.parent(self.id).and_then(|parent| self.doc.element(parent))
     }
 
