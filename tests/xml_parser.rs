@@ -231,6 +231,29 @@ fn namespace_with_space_is_not_a_uri() {
     rejects(b"<r\n xmlns='urn:a b'/>", "relative_namespace_uri", 2, 2);
 }
 
+/// Namespace names libxml2 cannot parse as URIs: its canonicalizer (and so
+/// libxmlsec1) fails on the whole document.
+#[test]
+fn namespace_names_libxml2_cannot_parse() {
+    for uri in [
+        "urn:x%zz",
+        "urn:x%4",
+        "http://[::1]/",
+        "urn:a#b#c",
+        "http://h:x/",
+        "http://h:/",
+        "http://a@b@c/",
+        "urn:a\\b",
+    ] {
+        let input = format!("<r\n xmlns:p='{uri}'/>");
+        rejects(input.as_bytes(), "relative_namespace_uri", 2, 2);
+    }
+    for uri in ["mailto:a@b", "urn:x%41", "http://u@h:80/p?q#f", "file:///etc", "tag:x,2026:y", "dav:"] {
+        let input = format!("<r xmlns:p='{uri}'/>");
+        assert!(xml::parse(input.as_bytes()).is_ok(), "{uri}");
+    }
+}
+
 #[test]
 fn rebinding_xml_prefix() {
     rejects(b"<r>\n <a xmlns:xml='urn:x'/>\n</r>", "reserved_namespace", 2, 5);

@@ -96,16 +96,22 @@ fn split_qname_unicode(name: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// An absolute URI: a scheme, then only characters a URI may contain.
-/// libxml2's canonicalizer refuses anything else, so we refuse it at parse time
-/// rather than produce a canonical form nobody else can reproduce. `&` is
-/// refused too: libxml2 writes it unescaped in canonical namespace
-/// declarations where the C14N recommendation escapes it, so the two disagree.
+/// A namespace name libxml2's canonicalizer accepts, checked more strictly
+/// than it does: a scheme, then only characters an RFC 3986 URI may contain,
+/// with every `%` starting a `%XX` escape, no `[` or `]` (IP literals), at
+/// most one `#`, and an authority (`//…`) of `[user@]host[:port]`. libxml2 refuses a relative or unparsable namespace name in
+/// every canonicalization of the document (CVE-2025-66475 was a verifier
+/// hashing the empty output that followed), so libxmlsec1 verifies no
+/// signature in a document that declares one: samlguard refuses it at parse
+/// time rather than produce a canonical form nobody else can reproduce. `&`
+/// is refused too: libxml2 writes it unescaped in canonical namespace
+/// declarations where the C14N recommendation escapes it, so the two would
+/// disagree.
 pub(crate) fn is_absolute_uri(uri: &str) -> bool {
-    /// Bytes a URI may contain: ASCII letters, digits and this punctuation.
-    const URI_BYTE: [bool; 256] = {
-        let mut table = [false; 256];
-        let punctuation = b"-._~:/?#[]@!$'()*+,;=%";
+    /// Unreserved characters, sub-delimiters (`&` left out, see above) and `:/?@`.
+    const PLAIN: [bool; 128] = {
+        let mut table = [false; 128];
+        let punctuation = b"-._~!$'()*+,;=:/?@";
         let mut i = 0;
         while i < punctuation.len() {
             table[punctuation[i] as usize] = true;
@@ -123,10 +129,31 @@ pub(crate) fn is_absolute_uri(uri: &str) -> bool {
     let Some((scheme, rest)) = uri.split_once(':') else {
         return false;
     };
-    let mut sc = scheme.chars();
-    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && rest.bytes().all(|b| URI_BYTE[usize::from(b)])
+    let mut sc = scheme.bytes();
+    if !(sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+    {
+        return false;
+    }
+    let bytes = rest.as_bytes();
+    let mut hashes = 0;
+    let characters = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+        b'#' => {
+            hashes += 1;
+            hashes == 1
+        }
+        b => b < 128 && PLAIN[usize::from(b)],
+    });
+    // An authority, when there is one: [userinfo `@`] host [`:` port].
+    let authority =
+        rest.strip_prefix("//").map(|after| &after[..after.find(['/', '?', '#']).unwrap_or(after.len())]);
+    characters
+        && authority.is_none_or(|authority| {
+            let host_port = authority.split_once('@').map_or(authority, |(_, host_port)| host_port);
+            let (host, port) = host_port.split_once(':').unwrap_or((host_port, "0"));
+            !host.contains('@') && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Resolves the reference body between `&` and `;`.
