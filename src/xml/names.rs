@@ -108,10 +108,11 @@ fn split_qname_unicode(name: &str) -> Option<(&str, &str)> {
 /// declarations where the C14N recommendation escapes it, so the two would
 /// disagree.
 pub(crate) fn is_absolute_uri(uri: &str) -> bool {
-    /// Unreserved characters, sub-delimiters (`&` left out, see above) and `:/?@`.
-    const PLAIN: [bool; 128] = {
-        let mut table = [false; 128];
-        let punctuation = b"-._~!$'()*+,;=:/?@";
+    /// Unreserved characters, sub-delimiters (`&` left out, see above),
+    /// `:/?@`, and `%` and `#`, which get a second look.
+    const URI_BYTE: [bool; 256] = {
+        let mut table = [false; 256];
+        let punctuation = b"-._~!$'()*+,;=:/?@%#";
         let mut i = 0;
         while i < punctuation.len() {
             table[punctuation[i] as usize] = true;
@@ -136,24 +137,37 @@ pub(crate) fn is_absolute_uri(uri: &str) -> bool {
         return false;
     }
     let bytes = rest.as_bytes();
-    let mut hashes = 0;
-    let characters = bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'%' => bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
-        b'#' => {
-            hashes += 1;
-            hashes == 1
+    if !bytes.iter().all(|&b| URI_BYTE[usize::from(b)]) {
+        return false;
+    }
+    // Every `%` starts a `%XX` escape; one `#` at most.
+    if let Some(first) = memchr::memchr2(b'%', b'#', bytes) {
+        let tail = &bytes[first..];
+        let mut hashes = 0;
+        for (i, &b) in tail.iter().enumerate() {
+            let ok = match b {
+                b'%' => tail.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+                b'#' => {
+                    hashes += 1;
+                    hashes == 1
+                }
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
         }
-        b => b < 128 && PLAIN[usize::from(b)],
-    });
+    }
     // An authority, when there is one: [userinfo `@`] host [`:` port].
+    let Some(after) = rest.strip_prefix("//") else {
+        return true;
+    };
+    let after = after.as_bytes();
     let authority =
-        rest.strip_prefix("//").map(|after| &after[..after.find(['/', '?', '#']).unwrap_or(after.len())]);
-    characters
-        && authority.is_none_or(|authority| {
-            let host_port = authority.split_once('@').map_or(authority, |(_, host_port)| host_port);
-            let (host, port) = host_port.split_once(':').unwrap_or((host_port, "0"));
-            !host.contains('@') && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
-        })
+        &after[..after.iter().position(|&b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len())];
+    let host_port = memchr::memchr(b'@', authority).map_or(authority, |at| &authority[at + 1..]);
+    let port = memchr::memchr(b':', host_port).map_or(&b"0"[..], |at| &host_port[at + 1..]);
+    !host_port.contains(&b'@') && !port.is_empty() && port.iter().all(u8::is_ascii_digit)
 }
 
 /// Resolves the reference body between `&` and `;`.
