@@ -22,7 +22,7 @@ import tempfile
 import zlib
 
 import gen
-from gen import (A, R, ISSUER, TENANT, NS_SAML, NS_SAMLP, NS_DS, NS_XS, NS_XSI, EXC, ENV, XPATH, SIG,
+from gen import (A, R, ISSUER, TENANT, NS_SAML, NS_SAMLP, NS_DS, NS_XS, NS_XSI, EXC, EXC_WC, C14N10, ENV, XPATH, SIG,
                  DIGEST, PROFILES, AWS, SCD_NOT_ON_OR_AFTER, NOT_BEFORE, NOT_ON_OR_AFTER, AUTHN_INSTANT,
                  ISSUE_INSTANT, guid, response, signature, reference, std_sig, transform)
 
@@ -65,6 +65,7 @@ FORBIDDEN_FORGED = [FORGED_EMAIL, FORGED_PERSISTENT]
 IRT_ATTACKER = "id-attacker-chosen-0000000000000000"
 OTHER_ACS = "https://evil.example.com/acs"
 EMPTY_SHA256 = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+C14N10_WC = C14N10 + "#WithComments"
 ROLE = AWS + "Role"
 RSN = AWS + "RoleSessionName"
 DURATION = AWS + "SessionDuration"
@@ -616,6 +617,45 @@ policy("clientvpn-nameid-bidi-override", "nameid_characters",
 policy("clientvpn-group-zero-width", "group_characters",
        "a memberOf value with a zero-width space (U+200B)", CV, "invalid_groups",
        [('<Attribute Name="memberOf"><AttributeValue>', '<Attribute Name="memberOf"><AttributeValue>\u200b')])
+
+# --- Line ends ------------------------------------------------------------------
+def multi_line(doc):
+    """Line breaks between the Response's and the Assertion's children, and a
+    multi-line comment and processing instruction inside the signed Assertion."""
+    for tag in [RESP_ISSUER, "<samlp:Status>", f'<Assertion xmlns="{NS_SAML}"', "</samlp:Response>"]:
+        doc = once(doc, tag, "\n  " + tag)
+    return once(doc, "<Subject>", "\n    <!-- issued for the Client VPN\n         endpoint, two lines -->"
+                "\n    <?audit line one\nline two?>\n    <Subject>")
+
+
+def crlf(doc):
+    """What a Windows tool sends: every line end CRLF, signed bytes included."""
+    if "\r" in doc:
+        raise SystemExit("suite: crlf: the document already has CR")
+    return doc.replace("\n", "\r\n")
+
+
+policy("clientvpn-crlf-line-ends", "line_ends",
+       "signed with LF line ends (line breaks between elements, a multi-line comment and PI inside the "
+       "Assertion), sent with CRLF everywhere: XML 1.0 normalizes line ends before anything is signed or read",
+       CV, "valid", [multi_line], post=crlf)
+
+# --- Canonicalization methods -----------------------------------------------------
+INCLUSIVE_ASIG = signature([reference("#" + A, transforms=[transform(ENV), transform(C14N10)])], c14n=C14N10)
+INCLUSIVE_RSIG = signature([reference("#" + R, transforms=[transform(ENV), transform(C14N10_WC)])],
+                           c14n=C14N10_WC)
+policy("generic-inclusive-c14n", "canonicalization",
+       "both signatures inclusive C14N 1.0 (the Response's #WithComments, a comment in the Response); "
+       "xml:lang and an unused xmlns:xs on the Response, which inclusive C14N carries onto the Assertion",
+       GEN, "valid",
+       [(f'<samlp:Response xmlns:samlp="{NS_SAMLP}"',
+         f'<samlp:Response xmlns:samlp="{NS_SAMLP}" xmlns:xs="{NS_XS}" xml:lang="en"'),
+        ("</samlp:Status>", "</samlp:Status><!-- not part of any digest -->")],
+       asig=INCLUSIVE_ASIG, rsig=INCLUSIVE_RSIG, expect_envelope=True,
+       variants=[{"profile": CV, "expect": "canonicalization_method",
+                  "description": "the same under clientvpn: exclusive C14N only (Entra signs with it)"},
+                 {"profile": AWSC, "expect": "canonicalization_method",
+                  "description": "the same under aws-console: exclusive C14N only"}])
 
 # --- Signed element IDs that are not NCNames -----------------------------------
 policy("clientvpn-ids-start-with-digit", "signed_element_id",
@@ -1302,6 +1342,20 @@ attack("c14n-carriage-return", 24, "FirstName value with &#xD; (CR preserved as 
        [("<AttributeValue>Alice</AttributeValue>", "<AttributeValue>Alice&#xD;\nB</AttributeValue>")])
 attack("c14n-redundant-default-namespace", 24, "NameID redeclares the SAML default namespace", CV, "valid",
        [("<NameID ", f'<NameID xmlns="{NS_SAML}" ')])
+DEFAULT_LIST_ASIG = signature([reference("#" + A, transforms=[transform(ENV), transform(EXC, "#default")])],
+                              c14n_prefixes="#default")
+DEFAULT_LIST_RSIG = signature([reference("#" + R, transforms=[transform(ENV), transform(EXC, "#default")])],
+                              c14n_prefixes="#default")
+attack("c14n-default-prefixlist-undeclared", 24, "PrefixList=\"#default\" on both signatures and, inside the "
+       "default-namespaced Assertion, a prefixed element that undeclares the default (xmlns=\"\"): #default puts "
+       "xmlns=\"\" on it", CV, "valid",
+       [("<AttributeStatement>", '<Advice><ex:note xmlns:ex="urn:example:note" xmlns=""><ex:line>x</ex:line>'
+         "<plain>unqualified</plain></ex:note></Advice><AttributeStatement>")],
+       asig=DEFAULT_LIST_ASIG, rsig=DEFAULT_LIST_RSIG)
+attack("c14n-reference-with-comments", 24, "Reference transform exc-c14n#WithComments and a comment inside the "
+       "Assertion: #ID selects the element without comments, so the digest has none", AWSC, "valid",
+       [("<Subject>", "<!-- a comment the digest leaves out --><Subject>")],
+       asig=signature([reference("#" + A, transforms=[transform(ENV), transform(EXC_WC)])]))
 
 # --- 25: ds:Object / Manifest -----------------------------------------------
 attack("response-signature-object", 25, "Client VPN Response signature holds a ds:Object", CV,

@@ -1,7 +1,11 @@
-//! Property tests of exclusive canonicalization over generated, namespace-heavy
-//! documents: byte equality with libxml2 (`xmllint --exc-c14n`) when xmllint is
-//! installed, and idempotence (canonicalizing the re-parsed canonical form gives
-//! the same bytes) always.
+//! Property tests of canonicalization over generated, namespace-heavy
+//! documents: byte equality with libxml2 (`xmllint --exc-c14n` and `--c14n`)
+//! when xmllint is installed, and idempotence (canonicalizing the re-parsed
+//! canonical form gives the same bytes) always. With the `xmlsec-oracle`
+//! feature, libxml2's own C14N of element subtrees (a document subset, as a
+//! signature's `#ID` reference selects) is compared too: exclusive with
+//! PrefixLists (`#default` among them) and inclusive, which inherits `xml:*`
+//! attributes on the apex.
 //!
 //! Documents are generated as a tree of small "selectors" that are interpreted
 //! against the namespace scope while rendering, so every generated document is
@@ -15,7 +19,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
 
-use samlguard::c14n::{self, Options};
+use samlguard::c14n::{self, Method, Options};
 use samlguard::xml::{self, Document, NodeId};
 
 /// Prefixes that may be declared; `""` is the default namespace.
@@ -202,6 +206,10 @@ struct Renderer {
     out: String,
     /// Namespace bindings in scope as written, innermost last (`""` URI: no default).
     scope: Vec<(&'static str, &'static str)>,
+    /// The element (by preorder index) left out with its subtree, if any.
+    omit: Option<usize>,
+    /// Elements met so far, in preorder.
+    elements: usize,
 }
 
 fn pick<T: Copy>(list: &[T], selector: u8) -> T {
@@ -266,6 +274,13 @@ impl Renderer {
     }
 
     fn element(&mut self, spec: &ElementSpec) {
+        let index = self.elements;
+        self.elements += 1;
+        if Some(index) == self.omit {
+            // Its descendants keep their numbers: count them without writing.
+            self.elements += spec.children.iter().map(element_count).sum::<usize>();
+            return;
+        }
         let mark = self.scope.len();
         // Declarations first: they are in scope for the element's own name and attributes.
         let mut declared: Vec<&str> = Vec::new();
@@ -373,18 +388,37 @@ impl Renderer {
     }
 }
 
+/// Elements in a child's subtree.
+fn element_count(child: &Child) -> usize {
+    match child {
+        Child::Element(e) => 1 + e.children.iter().map(element_count).sum::<usize>(),
+        _ => 0,
+    }
+}
+
 fn render(spec: &DocumentSpec, comments: bool) -> String {
-    let mut r = Renderer { comments, out: String::new(), scope: Vec::new() };
+    render_omitting(spec, comments, None)
+}
+
+/// [`render`] with the `omit`-th element (preorder) left out with its subtree.
+fn render_omitting(spec: &DocumentSpec, comments: bool, omit: Option<usize>) -> String {
+    let mut r = Renderer { comments, out: String::new(), scope: Vec::new(), omit, elements: 0 };
     r.document(spec);
     r.out
 }
 
 /// `xmllint --exc-c14n` of `input` (fed on stdin), or `None` when xmllint is missing.
 fn xmllint_exc_c14n(input: &[u8]) -> Option<Result<Vec<u8>, String>> {
+    xmllint_c14n("--exc-c14n", input)
+}
+
+/// `xmllint FLAG` (`--exc-c14n` or `--c14n`, both keeping comments) of
+/// `input` (fed on stdin), or `None` when xmllint is missing.
+fn xmllint_c14n(flag: &str, input: &[u8]) -> Option<Result<Vec<u8>, String>> {
     // xmllint reads all of its input before writing, so writing first cannot
     // deadlock on the pipes.
     let mut child = Command::new("xmllint")
-        .args(["--exc-c14n", "-"])
+        .args([flag, "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -529,6 +563,185 @@ fn exc_c14n_matches_xmllint_and_is_idempotent() {
     if oracle {
         assert_eq!(compared.get(), 2 * checked.get(), "every document is compared with xmllint twice");
     }
+}
+
+#[test]
+fn inclusive_c14n_matches_xmllint_and_is_idempotent() {
+    let oracle = xmllint_available();
+    if !oracle {
+        println!("xmllint not found on PATH: oracle comparison skipped, idempotence still checked");
+    }
+    let compared = Cell::new(0usize);
+    let checked = Cell::new(0usize);
+    let mut runner = TestRunner::new(deterministic(256));
+    let strategy = (document(), any::<Index>(), any::<Index>(), any::<bool>(), any::<bool>());
+    let result = runner.run(&strategy, |(spec, element_pick, omit_pick, with_comments, omit)| {
+        let text = render(&spec, true);
+        let text_without = render(&spec, false);
+        let doc = parse_ok("generated document", text.as_bytes())?;
+        let doc_without = parse_ok("generated document without comments", text_without.as_bytes())?;
+        let without = Options { method: Method::Inclusive, ..Options::default() };
+        let with = Options { with_comments: true, ..without.clone() };
+        let canonical_with = canon(&doc, NodeId::DOCUMENT, &with)?;
+        let canonical_without = canon(&doc, NodeId::DOCUMENT, &without)?;
+        let stripped = canon(&doc_without, NodeId::DOCUMENT, &with)?;
+        check_equal("comment-free source vs without-comments c14n", &text, &canonical_without, &stripped)?;
+        if oracle {
+            for (label, input, ours) in [
+                ("xmllint --c14n (with comments)", &text, &canonical_with),
+                ("xmllint --c14n of the comment-free document", &text_without, &canonical_without),
+            ] {
+                let expected = xmllint_c14n("--c14n", input.as_bytes())
+                    .ok_or_else(|| TestCaseError::fail("xmllint disappeared"))?
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n input: {input:?}")))?;
+                check_equal(label, input, &expected, ours)?;
+                compared.set(compared.get() + 1);
+            }
+        }
+        for (label, canonical, options) in
+            [("with comments", &canonical_with, &with), ("without comments", &canonical_without, &without)]
+        {
+            check_fixpoint(&format!("inclusive document {label}"), canonical, options)?;
+        }
+        // A random inner element (all of its scope and inherited xml:* on it),
+        // optionally with one descendant omitted.
+        let elements: Vec<NodeId> =
+            doc.descendants(NodeId::DOCUMENT).filter(|&n| doc.element(n).is_some()).collect();
+        let apex = *element_pick.get(&elements);
+        let inner: Vec<NodeId> =
+            doc.descendants(apex).skip(1).filter(|&n| doc.element(n).is_some()).collect();
+        let omit = if inner.is_empty() || !omit { None } else { Some(*omit_pick.get(&inner)) };
+        let options = Options { with_comments, omit, ..without.clone() };
+        let canonical = canon(&doc, apex, &options)?;
+        check_fixpoint("inclusive inner element", &canonical, &options)?;
+        let reparsed = parse_ok("inclusive inner canonical form", &canonical)?;
+        let plain = Options { omit: None, ..options.clone() };
+        let again = canon(&reparsed, reparsed.root(), &plain)?;
+        check_equal(
+            "inclusive inner element: root of re-parsed form not idempotent",
+            &text,
+            &canonical,
+            &again,
+        )?;
+        checked.set(checked.get() + 1);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    println!(
+        "inclusive c14n properties: {} documents checked for idempotence, {} canonical forms compared with xmllint",
+        checked.get(),
+        compared.get()
+    );
+    assert!(checked.get() >= 256, "the property ran on too few documents");
+    if oracle {
+        assert_eq!(compared.get(), 2 * checked.get(), "every document is compared with xmllint twice");
+    }
+}
+
+/// libxml2's C14N (through the `libxml` crate) of a whole document or of an
+/// element's subtree: the node-set of the element, its descendants, their
+/// attributes and namespace nodes, as a signature's `#ID` reference selects.
+#[cfg(feature = "xmlsec-oracle")]
+fn libxml2_c14n(
+    text: &str,
+    apex: Option<usize>,
+    method: Method,
+    with_comments: bool,
+    prefixes: &str,
+) -> Result<Vec<u8>, String> {
+    use libxml::tree::c14n::{CanonicalizationMode, CanonicalizationOptions};
+    use libxml::tree::{Node, NodeType};
+
+    fn elements_in_order(node: Node, out: &mut Vec<Node>) {
+        let mut child = node.get_first_child();
+        while let Some(c) = child {
+            if c.get_type() == Some(NodeType::ElementNode) {
+                out.push(c.clone());
+                elements_in_order(c.clone(), out);
+            }
+            child = c.get_next_sibling();
+        }
+    }
+
+    let doc =
+        libxml::parser::Parser::default().parse_string(text).map_err(|e| format!("libxml2 refuses: {e}"))?;
+    let options = CanonicalizationOptions {
+        mode: match method {
+            Method::Inclusive => CanonicalizationMode::Canonical1_0,
+            _ => CanonicalizationMode::ExclusiveCanonical1_0,
+        },
+        with_comments,
+        inclusive_ns_prefixes: prefixes.split_ascii_whitespace().map(str::to_string).collect(),
+    };
+    let out = match apex {
+        None => doc.canonicalize(options, None),
+        Some(index) => {
+            let root = doc.get_root_element().ok_or("no root element")?;
+            let mut elements = vec![root.clone()];
+            elements_in_order(root, &mut elements);
+            let mut node = elements.get(index).cloned().ok_or("no such element")?;
+            node.canonicalize(options)
+        }
+    };
+    out.map(String::into_bytes).map_err(|()| "libxml2 c14n failed".to_string())
+}
+
+/// PrefixLists for the libxml2 comparison: `#default` alone and with others.
+#[cfg(feature = "xmlsec-oracle")]
+const SUBSET_PREFIX_LISTS: [&str; 5] = ["", "#default", "a #default", "b p", "a b c p #default"];
+
+/// Exclusive (with PrefixLists) and inclusive C14N of the whole document and
+/// of random element subtrees, with and without comments, one random
+/// descendant left out (the libxml2 side gets the document without it),
+/// against libxml2's own C14N. Run with `--features xmlsec-oracle`.
+#[cfg(feature = "xmlsec-oracle")]
+#[test]
+fn c14n_of_subtrees_matches_libxml2() {
+    let counts = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
+    let mut runner = TestRunner::new(deterministic(1024));
+    let strategy = (document(), any::<Index>(), any::<Index>(), any::<bool>(), any::<u8>());
+    let result = runner.run(&strategy, |(spec, element_pick, omit_pick, with_comments, choice)| {
+        let text = render(&spec, true);
+        let doc = parse_ok("generated document", text.as_bytes())?;
+        let elements: Vec<NodeId> =
+            doc.descendants(NodeId::DOCUMENT).filter(|&n| doc.element(n).is_some()).collect();
+        // One in eight: the whole document.
+        let apex_index = (choice % 8 != 0).then(|| element_pick.index(elements.len()));
+        let apex = apex_index.map_or(NodeId::DOCUMENT, |i| elements[i]);
+        let below: Vec<usize> = (0..elements.len())
+            .filter(|&i| apex_index != Some(i) && doc.contains(apex, elements[i]) && apex != elements[i])
+            .filter(|&i| apex != NodeId::DOCUMENT || elements[i] != doc.root())
+            .collect();
+        let omit = (choice % 3 == 0 && !below.is_empty()).then(|| *omit_pick.get(&below));
+        let (method, prefixes) = match (choice / 8) % 6 {
+            5 => (Method::Inclusive, ""),
+            k => (Method::Exclusive, SUBSET_PREFIX_LISTS[usize::from(k)]),
+        };
+        let options = Options { method, with_comments, omit: omit.map(|i| elements[i]), ..Options::default() }
+            .with_prefix_list(prefixes);
+        let ours = canon(&doc, apex, &options)?;
+        let without_omitted = render_omitting(&spec, true, omit);
+        let theirs = libxml2_c14n(&without_omitted, apex_index, method, with_comments, prefixes)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n input: {without_omitted:?}")))?;
+        let label = format!(
+            "libxml2 {method:?} c14n of {} (comments {with_comments}, PrefixList {prefixes:?}, omit {omit:?})",
+            apex_index.map_or("the document".to_string(), |i| format!("element {i}"))
+        );
+        check_equal(&label, &text, &theirs, &ours)?;
+        let key = format!("{method:?}{}", if prefixes.contains("#default") { " #default" } else { "" });
+        *counts.borrow_mut().entry(key).or_default() += 1;
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let counts = counts.into_inner();
+    println!("c14n against libxml2 on generated documents and subtrees: {counts:?}");
+    assert!(counts.values().sum::<usize>() >= 1024, "too few comparisons: {counts:?}");
+    assert!(counts.get("Exclusive #default").is_some_and(|&n| n >= 200), "{counts:?}");
+    assert!(counts.get("Inclusive").is_some_and(|&n| n >= 100), "{counts:?}");
 }
 
 /// `canonicalize_nested` (one pass for a Response and its Assertion) against

@@ -134,6 +134,36 @@ fn inclusive_namespaces_default() {
 }
 
 #[test]
+fn inclusive_c14n() {
+    // `xmllint --c14n` of DOC (whole document, with comments); without
+    // comments the same bytes minus the comments.
+    let expected = r#"<!--before-->
+<samlp:Response xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="_resp" Version="2.0">
+  <saml:Issuer>https://sts.windows.net/t/</saml:Issuer>
+  <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo></ds:SignedInfo></ds:Signature>
+  <saml:Assertion ID="_assert" a="1" b="2"><!--inner--><saml:Issuer>x</saml:Issuer><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature><saml:AttributeValue>v &amp; wA</saml:AttributeValue></saml:Assertion>
+</samlp:Response>
+<!--after-->"#;
+    assert_eq!(c14n_ok(&["--inclusive", "--with-comments"], DOC.as_bytes()), expected);
+    let without =
+        expected.replace("<!--before-->\n", "").replace("<!--inner-->", "").replace("\n<!--after-->", "");
+    assert_eq!(c14n_ok(&["--inclusive"], DOC.as_bytes()), without);
+    // An element renders every namespace in scope (libxml2 on the subtree's node-set).
+    assert_eq!(
+        c14n_ok(&["--inclusive", "--id", "_assert"], DOC.as_bytes()),
+        assertion(
+            false,
+            true,
+            r#" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:xs="http://www.w3.org/2001/XMLSchema""#
+        )
+    );
+    let path = temp_file(DOC.as_bytes());
+    let out =
+        samlguard(&["c14n", "--inclusive", "--inclusive-namespaces", "xs", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
 fn stdin_dash() {
     let out = samlguard(&["c14n", "--id", "_assert", "-"], Some(DOC.as_bytes()));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -63,6 +63,42 @@ fn signature_profile_cases_signed_by_xmlsec1() {
     assert!(refused_by_our_rules_alone.len() >= 12, "{refused_by_our_rules_alone:?}");
 }
 
+/// The inclusive C14N 1.0 fixtures (signed by xmlsec1, which verifies them)
+/// are refused by `verify` (exclusive only) with the rule each breaks, and
+/// verify when the allow-list admits inclusive C14N.
+#[test]
+fn inclusive_c14n_only_where_allowed() {
+    let keys = key("idp");
+    for (file, exclusive_only) in [
+        ("dsig/c14n10-transform.xml", "canonicalization_method"),
+        ("dsig/c14n10-transform-only.xml", "transforms"),
+        ("dsig/c14n10-signedinfo-only.xml", "canonicalization_method"),
+        ("policy/generic-inclusive-c14n.xml", "canonicalization_method"),
+    ] {
+        let bytes = common::testdata(file);
+        assert_eq!(kind(&verify_all(&bytes, &keys, Algorithms::STRICT)), exclusive_only, "{file}");
+        let doc = xml::parse(&bytes).unwrap();
+        for signature in dsig::all_signatures(&doc) {
+            let verified = dsig::verify_with_canonicalizations(
+                &doc,
+                signature,
+                &keys,
+                Algorithms::STRICT,
+                dsig::Canonicalizations::EXCLUSIVE_OR_INCLUSIVE,
+            );
+            assert!(verified.is_ok(), "{file}: {verified:?}");
+            let refused = dsig::verify_with_canonicalizations(
+                &doc,
+                signature,
+                &keys,
+                Algorithms::STRICT,
+                dsig::Canonicalizations::EXCLUSIVE,
+            );
+            assert!(refused.is_err(), "{file}");
+        }
+    }
+}
+
 #[test]
 fn algorithms() {
     let cases: &[(&str, &str, Algorithms, &str)] = &[

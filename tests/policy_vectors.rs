@@ -17,8 +17,9 @@ fn uses_sha1(entry: &serde_json::Value) -> bool {
 fn stricter_rule(error: &samlguard::Error) -> Option<&'static str> {
     Some(match error.kind().as_str() {
         "issued_in_future" => "IssueInstant more than the skew in the future",
-        "encrypted_assertion" => "EncryptedAssertion is not supported",
-        "canonicalization_method" | "transforms" => "only exclusive c14n is implemented",
+        "encrypted_assertion" => "EncryptedAssertion in a build without the xmlenc feature",
+        "decryption_key_not_configured" => "EncryptedAssertion, and the vectors hold no SP decryption key",
+        "canonicalization_method" | "transforms" => "C14N 1.1 and transform chains outside the profile",
         "reference_uri" => "signed element ID is not an NCName",
         "key_too_small" => "RSA under 2048 bits without SHA-1",
         _ => return None,

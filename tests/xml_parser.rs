@@ -231,6 +231,29 @@ fn namespace_with_space_is_not_a_uri() {
     rejects(b"<r\n xmlns='urn:a b'/>", "relative_namespace_uri", 2, 2);
 }
 
+/// Namespace names libxml2 cannot parse as URIs: its canonicalizer (and so
+/// libxmlsec1) fails on the whole document.
+#[test]
+fn namespace_names_libxml2_cannot_parse() {
+    for uri in [
+        "urn:x%zz",
+        "urn:x%4",
+        "http://[::1]/",
+        "urn:a#b#c",
+        "http://h:x/",
+        "http://h:/",
+        "http://a@b@c/",
+        "urn:a\\b",
+    ] {
+        let input = format!("<r\n xmlns:p='{uri}'/>");
+        rejects(input.as_bytes(), "relative_namespace_uri", 2, 2);
+    }
+    for uri in ["mailto:a@b", "urn:x%41", "http://u@h:80/p?q#f", "file:///etc", "tag:x,2026:y", "dav:"] {
+        let input = format!("<r xmlns:p='{uri}'/>");
+        assert!(xml::parse(input.as_bytes()).is_ok(), "{uri}");
+    }
+}
+
 #[test]
 fn rebinding_xml_prefix() {
     rejects(b"<r>\n <a xmlns:xml='urn:x'/>\n</r>", "reserved_namespace", 2, 5);
@@ -300,6 +323,20 @@ fn character_reference_to_noncharacter() {
 fn character_reference_out_of_range() {
     rejects(b"<r>\n  &#x110000;</r>", "invalid_character_reference", 2, 3);
     rejects(b"<r>\n  &#99999999999;</r>", "invalid_character_reference", 2, 3);
+}
+
+#[test]
+fn character_references_with_leading_zeros() {
+    let doc =
+        xml::parse(b"<r a='&#x000000041;&#0066;'>&#x0000000000043;&#000000000000068;&#x0A;</r>").unwrap();
+    let r = doc.element(doc.root()).unwrap();
+    assert_eq!(r.attribute("", "a"), Some("AB"));
+    assert_eq!(doc.text_content(doc.root()).unwrap(), "CD\n");
+    // Zeros in front do not make a disallowed character allowed.
+    rejects(b"<r>\n  &#x0000000;</r>", "invalid_character_reference", 2, 3);
+    rejects(b"<r>\n  &#00000000001;</r>", "invalid_character_reference", 2, 3);
+    rejects(b"<r>\n  &#x000000110000;</r>", "invalid_character_reference", 2, 3);
+    rejects(b"<r>\n  &#x0000DFFF;</r>", "invalid_character_reference", 2, 3);
 }
 
 #[test]
@@ -491,6 +528,30 @@ fn cdata_and_references_join_one_text_node() {
 }
 
 #[test]
+fn line_ends_in_comments_and_processing_instructions_are_normalized() {
+    let doc =
+        xml::parse(b"<!-- a\r\nb -->\r\n<r><!--x\r\ny\rz\r\n--><?pi d\r\ne\rf\r\n?></r><?q\r\n?>\r").unwrap();
+    let kinds: Vec<_> = doc.children(doc.root()).map(|c| doc.node(c).kind().clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            NodeKind::Comment("x\ny\nz\n".into()),
+            NodeKind::ProcessingInstruction { target: "pi", data: "d\ne\nf\n".into() },
+        ]
+    );
+    let top: Vec<_> = doc.children(NodeId::DOCUMENT).map(|c| doc.node(c).kind().clone()).collect();
+    assert_eq!(top[0], NodeKind::Comment(" a\nb ".into()));
+    assert_eq!(top[2], NodeKind::ProcessingInstruction { target: "q", data: "".into() });
+}
+
+#[test]
+fn positions_count_lone_carriage_returns_as_line_ends() {
+    rejects(b"<r>\r  &bad;</r>", "unknown_entity", 2, 3);
+    rejects(b"<r>\r\n\r\n  &bad;</r>", "unknown_entity", 3, 3);
+    rejects(b"<r>\r\r\n&bad;</r>", "unknown_entity", 3, 1);
+}
+
+#[test]
 fn comment_splits_text_but_not_its_content() {
     let doc = xml::parse(b"<r>user@corp.com<!--x-->.evil.com<?pi d?>!</r>").unwrap();
     let kinds: Vec<_> = doc.children(doc.root()).map(|c| doc.node(c).kind().clone()).collect();
@@ -498,9 +559,9 @@ fn comment_splits_text_but_not_its_content() {
         kinds,
         vec![
             NodeKind::Text("user@corp.com".into()),
-            NodeKind::Comment("x"),
+            NodeKind::Comment("x".into()),
             NodeKind::Text(".evil.com".into()),
-            NodeKind::ProcessingInstruction { target: "pi", data: "d" },
+            NodeKind::ProcessingInstruction { target: "pi", data: "d".into() },
             NodeKind::Text("!".into()),
         ]
     );
@@ -629,9 +690,9 @@ fn markup_boundaries() {
     assert_eq!(
         kinds,
         [
-            NodeKind::Comment(""),
-            NodeKind::Comment("->x"),
-            NodeKind::ProcessingInstruction { target: "p", data: "x>y" }
+            NodeKind::Comment("".into()),
+            NodeKind::Comment("->x".into()),
+            NodeKind::ProcessingInstruction { target: "p", data: "x>y".into() }
         ]
     );
 }

@@ -1,25 +1,31 @@
-//! Parse, then canonicalize the document and every element (with and without
-//! comments, and with the first child element omitted): canonicalization of an
-//! accepted document never fails or panics, and is a fixpoint; the one-pass
-//! nested form (digested with ring) equals the two standalone digests whenever
-//! it is shared.
+//! Parse, then canonicalize the document and every element (exclusive, exclusive
+//! with PrefixList `#default`, inclusive; with and without comments, and with
+//! the first child element omitted): canonicalization of an accepted document
+//! never fails or panics, and is a fixpoint; the one-pass nested form (digested
+//! with ring) equals the two standalone digests whenever it is shared.
 #![no_main]
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
-use samlguard::c14n::{self, Options, Sink};
+use samlguard::c14n::{self, Method, Options, Sink};
 use samlguard::xml::{self, Document, NodeId};
 
 /// Per-element canonicalization is quadratic in the element count; bound the
 /// work per input so the fuzzer keeps its speed.
-const MAX_APEXES: usize = 64;
+const MAX_APEXES: usize = 32;
+
+/// The canonicalizations tried: (method, PrefixList).
+const METHODS: [(Method, &str); 3] =
+    [(Method::Exclusive, ""), (Method::Exclusive, "#default"), (Method::Inclusive, "")];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(doc) = xml::parse(data) else { return };
     let elements: Vec<NodeId> =
         doc.descendants(NodeId::DOCUMENT).filter(|&n| doc.element(n).is_some()).take(MAX_APEXES).collect();
-    for with_comments in [false, true] {
-        let options = Options { with_comments, ..Options::default() };
+    for (with_comments, (method, prefixes)) in
+        [false, true].into_iter().flat_map(|comments| METHODS.into_iter().map(move |m| (comments, m)))
+    {
+        let options = Options { method, with_comments, ..Options::default() }.with_prefix_list(prefixes);
         let whole = c14n::to_vec(&doc, NodeId::DOCUMENT, &options).expect("accepted documents canonicalize");
         check_fixpoint(&whole, &options);
 

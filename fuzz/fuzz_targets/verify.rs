@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use samlguard::crypto::{Algorithms, PublicKey};
-use samlguard::dsig;
+use samlguard::dsig::{self, Canonicalizations};
 use samlguard::xml;
 
 static KEYS: LazyLock<Vec<PublicKey>> = LazyLock::new(|| {
@@ -18,8 +18,13 @@ static KEYS: LazyLock<Vec<PublicKey>> = LazyLock::new(|| {
 fuzz_target!(|data: &[u8]| {
     let Ok(doc) = xml::parse(data) else { return };
     for signature in dsig::all_signatures(&doc) {
-        for algorithms in [Algorithms::STRICT, Algorithms::ALLOW_SHA1] {
-            if let Ok(proof) = dsig::verify(&doc, signature, &KEYS, algorithms) {
+        for (algorithms, canonicalizations) in [
+            (Algorithms::STRICT, Canonicalizations::EXCLUSIVE),
+            (Algorithms::ALLOW_SHA1, Canonicalizations::EXCLUSIVE_OR_INCLUSIVE),
+        ] {
+            let verified =
+                dsig::verify_with_canonicalizations(&doc, signature, &KEYS, algorithms, canonicalizations);
+            if let Ok(proof) = verified {
                 assert_eq!(proof.signature_element(), signature);
                 assert_eq!(doc.parent(signature), Some(proof.signed_element()));
                 let signed = doc.element(proof.signed_element()).expect("signed node is an element");

@@ -1,15 +1,17 @@
 //! Which namespace declarations a start tag renders: the one thing the
 //! canonicalization methods disagree on. The walk, escaping and attribute
-//! order in `writer.rs` are shared; a method is a [`NamespaceRendering`].
-//! Exclusive C14N is the one implemented; inclusive C14N 1.0 would be a
-//! second implementation (every binding in scope that the nearest output
-//! ancestor did not render).
+//! order in `writer.rs` are shared; a method is a [`NamespaceRendering`]:
+//! exclusive C14N here, inclusive C14N 1.0 in `inclusive.rs`.
 
 use crate::xml::{Bindings, ElementRef, same_name};
 
 /// A canonicalization method's namespace decisions, made element by element
 /// in document order.
 pub(super) trait NamespaceRendering<'d> {
+    /// Whether a subtree apex carries the `xml:*` attributes of its
+    /// ancestors (inclusive C14N 1.0 of a document subset), its own winning.
+    const INHERITS_XML_ATTRIBUTES: bool = false;
+
     /// Adds to `out` (empty on entry) the declarations `element`'s start tag
     /// renders, as (prefix, namespace name), and records them as rendered.
     ///
@@ -90,10 +92,17 @@ impl<'d> NamespaceRendering<'d> for Exclusive<'d> {
         let mut diverges = false;
         for i in 0..self.inclusive.len() {
             let prefix = self.inclusive[i];
-            if let Some(uri) = element.lookup_namespace(prefix)
-                && prefix != "xml"
-            {
-                diverges |= self.consider(prefix, uri, nested_mark, out);
+            if prefix == "xml" {
+                continue;
+            }
+            match element.lookup_namespace(prefix) {
+                Some(uri) => diverges |= self.consider(prefix, uri, nested_mark, out),
+                // `#default` hands the default namespace to the inclusive
+                // rules: with none in scope here (`xmlns=""` here or above),
+                // `xmlns=""` undoes a default rendered above, prefixed
+                // element or not.
+                None if prefix.is_empty() => diverges |= self.consider("", "", nested_mark, out),
+                None => {}
             }
         }
         diverges |= self.consider(element.prefix(), element.namespace(), nested_mark, out);

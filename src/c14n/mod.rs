@@ -1,5 +1,7 @@
 //! Exclusive XML Canonicalization 1.0 (with or without comments, with the
-//! InclusiveNamespaces PrefixList) over a subtree of a parsed [`Document`].
+//! InclusiveNamespaces PrefixList) and Canonical XML 1.0 (inclusive, with or
+//! without comments) over a subtree of a parsed [`Document`]. Canonical XML
+//! 1.1 is not implemented.
 //!
 //! Output goes to a [`Sink`], so the signature stage streams canonical bytes
 //! straight into a digest without materializing them (staged in a small
@@ -11,7 +13,10 @@
 //! element when the element or one of its attributes visibly uses the prefix
 //! (or the prefix is in the PrefixList and in scope) and the nearest output
 //! ancestor did not already render the same binding; `xmlns=""` is emitted only
-//! to undo a non-empty default rendered above.
+//! to undo a non-empty default rendered above. With [`Method::Inclusive`] every
+//! binding in scope is rendered (on a subtree's apex all of them, below it
+//! those that differ from the parent's), and the apex of a subtree carries the
+//! `xml:*` attributes of its ancestors.
 //!
 //! ```
 //! use samlguard::{c14n, xml};
@@ -25,8 +30,9 @@
 //! ```
 
 mod error;
-// The namespace decisions of a method; inclusive C14N 1.0 would sit beside it.
+// The namespace decisions of each method.
 mod exclusive;
+mod inclusive;
 mod nested;
 mod sink;
 mod writer;
@@ -40,16 +46,34 @@ pub use sink::Sink;
 
 use crate::xml::{Document, NodeId, is_ncname};
 use exclusive::Exclusive;
+use inclusive::Inclusive;
 use sink::{Output, Plain, Staged};
 use writer::Writer;
+
+/// A canonicalization method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// Exclusive XML Canonicalization 1.0
+    /// (`http://www.w3.org/2001/10/xml-exc-c14n#`).
+    #[default]
+    Exclusive,
+    /// Canonical XML 1.0, inclusive
+    /// (`http://www.w3.org/TR/2001/REC-xml-c14n-20010315`).
+    Inclusive,
+}
 
 /// Canonicalization parameters.
 #[derive(Debug, Clone, Default)]
 pub struct Options<'p> {
-    /// `…xml-exc-c14n#WithComments`: keep comments.
+    /// The method (exclusive by default).
+    pub method: Method,
+    /// `…#WithComments`: keep comments.
     pub with_comments: bool,
-    /// The InclusiveNamespaces PrefixList, split on whitespace; `#default`
-    /// names the default namespace.
+    /// The InclusiveNamespaces PrefixList of exclusive C14N, split on
+    /// whitespace; `#default` names the default namespace. Inclusive C14N
+    /// renders every binding in scope and ignores it (entries must still be
+    /// prefixes or `#default`).
     pub inclusive_prefixes: Vec<&'p str>,
     /// A descendant element left out with its subtree (the enveloped-signature
     /// transform).
@@ -81,8 +105,23 @@ pub fn canonicalize<S: Sink + ?Sized>(
 
 /// The walk of [`canonicalize`] into `out`, which it returns.
 fn write<O: Output>(doc: &Document<'_>, apex: NodeId, options: &Options<'_>, out: O) -> Result<O, C14nError> {
-    let inclusive = prepare(doc, apex, options)?;
-    let mut writer = Writer::new(doc, out, options.with_comments, Exclusive::new(inclusive), None);
+    let prefixes = prepare(doc, apex, options)?;
+    match options.method {
+        Method::Exclusive => {
+            walk(Writer::new(doc, out, options.with_comments, Exclusive::new(prefixes), None), apex, options)
+        }
+        Method::Inclusive => {
+            walk(Writer::new(doc, out, options.with_comments, Inclusive::new(), None), apex, options)
+        }
+    }
+}
+
+/// Runs `writer` over `apex` (the document or an element) and returns its output.
+fn walk<'d, O: Output, R: exclusive::NamespaceRendering<'d>>(
+    mut writer: Writer<'d, '_, O, R>,
+    apex: NodeId,
+    options: &Options<'_>,
+) -> Result<O, C14nError> {
     if apex == NodeId::DOCUMENT {
         writer.document(options.omit)?;
     } else {
@@ -168,6 +207,49 @@ mod tests {
         let input = r#"<r xmlns:xs="urn:xs" xmlns:u="urn:u"><a ID="1" t="xs:string"/></r>"#;
         let options = Options::default().with_prefix_list("xs #default");
         assert_eq!(c14n_id(input, "1", &options), r#"<a xmlns:xs="urn:xs" ID="1" t="xs:string"></a>"#);
+    }
+
+    #[test]
+    fn default_in_prefix_list_undoes_a_rendered_default_on_a_prefixed_element() {
+        let input = r#"<r xmlns="urn:d"><p:x xmlns:p="urn:p" xmlns=""><y/></p:x></r>"#;
+        assert_eq!(
+            c14n(input, &Options::default().with_prefix_list("#default")),
+            r#"<r xmlns="urn:d"><p:x xmlns="" xmlns:p="urn:p"><y></y></p:x></r>"#
+        );
+        assert_eq!(
+            c14n(input, &Options::default()),
+            r#"<r xmlns="urn:d"><p:x xmlns:p="urn:p"><y xmlns=""></y></p:x></r>"#
+        );
+    }
+
+    #[test]
+    fn inclusive_renders_what_differs_from_the_parent() {
+        let input = r#"<r xmlns="urn:d" xmlns:a="urn:a"><a:x xmlns:a="urn:a" xmlns=""><y xmlns="urn:e" xmlns:b="urn:b"/><!--c--></a:x></r>"#;
+        let options = Options { method: Method::Inclusive, ..Options::default() };
+        assert_eq!(
+            c14n(input, &options),
+            r#"<r xmlns="urn:d" xmlns:a="urn:a"><a:x xmlns=""><y xmlns="urn:e" xmlns:b="urn:b"></y></a:x></r>"#
+        );
+        let options = Options { with_comments: true, ..options };
+        assert_eq!(
+            c14n(input, &options),
+            r#"<r xmlns="urn:d" xmlns:a="urn:a"><a:x xmlns=""><y xmlns="urn:e" xmlns:b="urn:b"></y><!--c--></a:x></r>"#
+        );
+    }
+
+    #[test]
+    fn inclusive_apex_renders_the_scope_and_inherits_xml_attributes() {
+        let input = r#"<r xmlns="urn:d" xml:lang="en" xmlns:a="urn:a"><q xml:space="preserve"><p:x ID="x" xmlns:p="urn:p" xml:lang="fr"><y xmlns:a="urn:a"/></p:x></q></r>"#;
+        let options = Options { method: Method::Inclusive, ..Options::default() };
+        assert_eq!(
+            c14n_id(input, "x", &options),
+            r#"<p:x xmlns="urn:d" xmlns:a="urn:a" xmlns:p="urn:p" ID="x" xml:lang="fr" xml:space="preserve"><y></y></p:x>"#
+        );
+        // Exclusive C14N neither renders the unused bindings nor inherits.
+        assert_eq!(
+            c14n_id(input, "x", &Options::default()),
+            r#"<p:x xmlns:p="urn:p" ID="x" xml:lang="fr"><y xmlns="urn:d"></y></p:x>"#
+        );
     }
 
     #[test]

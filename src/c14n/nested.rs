@@ -5,7 +5,7 @@
 use super::exclusive::Exclusive;
 use super::sink::{Output, Sink, Staged};
 use super::writer::Writer;
-use super::{C14nError, Options, canonicalize, prepare};
+use super::{C14nError, Method, Options, canonicalize, prepare};
 use crate::xml::{Document, NodeId};
 
 /// Canonicalizes `apex` under `options` into `sink` and, in the same pass,
@@ -19,7 +19,7 @@ use crate::xml::{Document, NodeId};
 /// byte what [`canonicalize`]`(doc, nested, nested_options)` writes; when it
 /// is `false`, what `nested_sink` received is meaningless and the caller
 /// canonicalizes `nested` on its own. That happens when the form cannot be
-/// shared: different comment or PrefixList settings, `nested` not written by
+/// shared: inclusive C14N on either side, different comment or PrefixList settings, `nested` not written by
 /// the outer form (outside `apex` or in what `options` omit), an outer
 /// omission inside `nested`, or a namespace declaration that the two forms
 /// render differently.
@@ -38,7 +38,9 @@ pub fn canonicalize_nested<S: Sink + ?Sized, T: Sink + ?Sized>(
     nested_sink: &mut T,
 ) -> Result<bool, C14nError> {
     let inclusive = prepare(doc, apex, options)?;
-    let shareable = apex != NodeId::DOCUMENT
+    let shareable = options.method == Method::Exclusive
+        && nested_options.method == Method::Exclusive
+        && apex != NodeId::DOCUMENT
         && nested != apex
         && doc.contains(apex, nested)
         && options.omit.is_none_or(|omit| !doc.contains(omit, nested) && !doc.contains(nested, omit))

@@ -97,7 +97,7 @@ impl<Main: Sink + ?Sized, Nested: Sink + ?Sized> Output for Staged<'_, Main, Nes
         self.len += bytes.len();
     }
 
-    #[inline]
+    #[inline(always)]
     fn write_parts<const N: usize>(&mut self, parts: [&[u8]; N]) {
         let total: usize = parts.iter().map(|p| p.len()).sum();
         if self.len + total > self.buffer.len() {

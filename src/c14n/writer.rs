@@ -7,7 +7,7 @@ use super::exclusive::NamespaceRendering;
 use super::nested::NestedWalk;
 use super::sink::Output;
 use crate::bytes::block_has;
-use crate::xml::{Document, ElementRef, NodeId, NodeKind, is_absolute_uri};
+use crate::xml::{Document, ElementRef, NodeId, NodeKind, XML_NS, is_absolute_uri, same_name};
 
 pub(super) struct Writer<'d, 'a, O: Output, R: NamespaceRendering<'d>> {
     doc: &'d Document<'a>,
@@ -96,7 +96,7 @@ impl<'d, 'a, O: Output, R: NamespaceRendering<'d>> Writer<'d, 'a, O, R> {
                 if let Some(walk) = &mut self.nested {
                     walk.enter(id, mark, &mut self.out);
                 }
-                self.start_tag(element)?;
+                self.start_tag(element, id == apex)?;
                 open.push((id, self.doc.subtree_end(id), mark));
             } else {
                 self.leaf(id);
@@ -139,7 +139,7 @@ impl<'d, 'a, O: Output, R: NamespaceRendering<'d>> Writer<'d, 'a, O, R> {
         }
     }
 
-    fn start_tag(&mut self, element: ElementRef<'d, 'a>) -> Result<(), C14nError> {
+    fn start_tag(&mut self, element: ElementRef<'d, 'a>, apex: bool) -> Result<(), C14nError> {
         self.candidates.clear();
         let nested_mark = self.nested.as_ref().and_then(|walk| walk.mark);
         if self.namespaces.start_tag(element, nested_mark, &mut self.candidates)
@@ -155,6 +155,9 @@ impl<'d, 'a, O: Output, R: NamespaceRendering<'d>> Writer<'d, 'a, O, R> {
                 attribute.prefix(),
                 attribute.value(),
             ));
+        }
+        if R::INHERITS_XML_ATTRIBUTES && apex {
+            self.inherit_xml_attributes(element);
         }
         for &(_, uri) in &self.candidates {
             if !uri.is_empty() && !is_absolute_uri(uri) {
@@ -202,6 +205,27 @@ impl<'d, 'a, O: Output, R: NamespaceRendering<'d>> Writer<'d, 'a, O, R> {
         }
         self.out.write(b">");
         Ok(())
+    }
+
+    /// Adds to the apex's attributes the nearest `xml:*` attribute of each
+    /// name on its ancestors, unless the apex has its own (C14N 1.0 on a
+    /// document subset: an orphan element keeps its language and spacing).
+    fn inherit_xml_attributes(&mut self, apex: ElementRef<'d, 'a>) {
+        let mut ancestor = apex.parent_element();
+        while let Some(element) = ancestor {
+            for attribute in element.attributes() {
+                let local = attribute.local_name();
+                if attribute.namespace() == XML_NS
+                    && !self
+                        .sorted_attributes
+                        .iter()
+                        .any(|&(ns, l, _, _)| ns == XML_NS && same_name(l, local))
+                {
+                    self.sorted_attributes.push((XML_NS, local, attribute.prefix(), attribute.value()));
+                }
+            }
+            ancestor = element.parent_element();
+        }
     }
 
     fn end_tag(&mut self, id: NodeId) {

@@ -26,11 +26,15 @@ pub enum SignatureError {
     /// The Reference URI is not `#` + the parent's ID.
     #[error("the Reference URI must be '#' followed by the signed element's ID")]
     ReferenceUri,
-    /// Transforms other than enveloped-signature then the canonicalization.
-    #[error("transforms must be exactly enveloped-signature then exclusive c14n")]
+    /// Transforms other than enveloped-signature then an allowed canonicalization.
+    #[error(
+        "transforms must be exactly enveloped-signature then exclusive c14n (or inclusive C14N 1.0 where the policy allows it)"
+    )]
     Transforms,
-    /// CanonicalizationMethod other than exclusive c14n.
-    #[error("SignedInfo must be canonicalized with exclusive c14n")]
+    /// CanonicalizationMethod other than exclusive c14n (or inclusive C14N 1.0 where allowed).
+    #[error(
+        "SignedInfo must be canonicalized with exclusive c14n (or inclusive C14N 1.0 where the policy allows it)"
+    )]
     CanonicalizationMethod,
     /// `ds:Object`, `ds:Manifest`, `ds:RetrievalMethod`, a nested Signature or
     /// a Reference Type.

@@ -13,7 +13,10 @@
 //!   optional KeyInfo; SignedInfo holds CanonicalizationMethod, SignatureMethod,
 //!   Reference; the Reference holds Transforms, DigestMethod, DigestValue;
 //! - the transforms are exactly enveloped-signature then exclusive c14n (with or
-//!   without comments, InclusiveNamespaces allowed);
+//!   without comments, InclusiveNamespaces allowed), or inclusive C14N 1.0
+//!   where the [`Canonicalizations`] allow-list admits it (the same goes for
+//!   SignedInfo's CanonicalizationMethod); comments are never part of the
+//!   digest, since `#ID` selects the element without them; C14N 1.1 is refused;
 //! - no `ds:Object`, `ds:Manifest`, `ds:RetrievalMethod` or nested Signature;
 //! - DigestValue, SignatureValue and X509Certificate are plain text (no comment,
 //!   PI or element inside), base64 with optional whitespace;
@@ -46,10 +49,10 @@ mod values;
 mod verify;
 
 pub use error::SignatureError;
-pub use profile::{all_signatures, signature_child};
+pub use profile::{Canonicalizations, all_signatures, signature_child};
 pub(crate) use values::decode_base64;
 pub(crate) use verify::{Nesting, verify_nested};
-pub use verify::{ParsedSignature, VerifiedSignature, verify};
+pub use verify::{ParsedSignature, VerifiedSignature, verify, verify_with_canonicalizations};
 
 use crate::crypto::{Digest, DigestAlgorithm, DigestValue};
 

@@ -5,26 +5,48 @@ use std::borrow::Cow;
 
 use super::values::crypto_text;
 use super::{DSIG_NS, SignatureError};
-use crate::c14n::Options;
+use crate::c14n::{Method, Options};
 use crate::xml::{Document, ElementRef, NodeId};
 
 /// The InclusiveNamespaces namespace of exclusive c14n.
 pub(crate) const EXC_C14N_NS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const EXC_C14N_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
+const C14N10: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+const C14N10_COMMENTS: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
-/// A canonicalization as a Signature names it: comments kept or not, and the
-/// InclusiveNamespaces PrefixList.
+/// Which canonicalization methods a Signature may name, as its SignedInfo
+/// CanonicalizationMethod and as its Reference's canonicalization transform.
+/// Exclusive C14N 1.0 (with or without comments) is always accepted;
+/// Canonical XML 1.1 never is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Canonicalizations {
+    /// Also accept inclusive Canonical XML 1.0 (`…REC-xml-c14n-20010315`,
+    /// with or without `#WithComments`).
+    pub inclusive: bool,
+}
+
+impl Canonicalizations {
+    /// Exclusive C14N only: what Entra ID signs with, and the default.
+    pub const EXCLUSIVE: Self = Self { inclusive: false };
+    /// Exclusive or inclusive C14N 1.0.
+    pub const EXCLUSIVE_OR_INCLUSIVE: Self = Self { inclusive: true };
+}
+
+/// A canonicalization as a Signature names it: the method, comments kept or
+/// not, and the InclusiveNamespaces PrefixList (exclusive only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Canonicalization<'d> {
+    pub(crate) method: Method,
     pub(crate) with_comments: bool,
     pub(crate) prefixes: &'d str,
 }
 
 impl<'d> Canonicalization<'d> {
     pub(crate) fn options(self, omit: Option<NodeId>) -> Options<'d> {
-        Options { with_comments: self.with_comments, omit, ..Options::default() }
+        Options { method: self.method, with_comments: self.with_comments, omit, ..Options::default() }
             .with_prefix_list(self.prefixes)
     }
 }
@@ -116,25 +138,34 @@ fn is_id_fragment(id: &str) -> bool {
     !id.is_empty() && crate::xml::is_ncname(&format!("_{id}"))
 }
 
-/// The canonicalization an algorithm element names, if the profile allows it.
-fn canonicalization<'d>(doc: &'d Document<'_>, element: ElementRef<'d, '_>) -> Option<Canonicalization<'d>> {
-    let with_comments = match element.attribute("", "Algorithm")? {
-        EXC_C14N => false,
-        EXC_C14N_COMMENTS => true,
+/// The canonicalization an algorithm element names, if `allowed` holds it.
+fn canonicalization<'d>(
+    doc: &'d Document<'_>,
+    element: ElementRef<'d, '_>,
+    allowed: Canonicalizations,
+) -> Option<Canonicalization<'d>> {
+    let (method, with_comments) = match element.attribute("", "Algorithm")? {
+        EXC_C14N => (Method::Exclusive, false),
+        EXC_C14N_COMMENTS => (Method::Exclusive, true),
+        C14N10 if allowed.inclusive => (Method::Inclusive, false),
+        C14N10_COMMENTS if allowed.inclusive => (Method::Inclusive, true),
         _ => return None,
     };
-    // At most one child: an InclusiveNamespaces with no element inside.
+    // At most one child: an InclusiveNamespaces with no element inside, for
+    // exclusive C14N only.
     let mut children = doc.element_only_children(element.id())?;
     let prefixes = match children.next() {
         None => "",
         Some(e)
-            if e.is(EXC_C14N_NS, "InclusiveNamespaces") && doc.child_elements(e.id()).next().is_none() =>
+            if method == Method::Exclusive
+                && e.is(EXC_C14N_NS, "InclusiveNamespaces")
+                && doc.child_elements(e.id()).next().is_none() =>
         {
             e.attribute("", "PrefixList")?
         }
         Some(_) => return None,
     };
-    children.next().is_none().then_some(Canonicalization { with_comments, prefixes })
+    children.next().is_none().then_some(Canonicalization { method, with_comments, prefixes })
 }
 
 fn no_element_children(
@@ -166,7 +197,11 @@ fn no_forbidden_descendants(doc: &Document<'_>, signature: NodeId) -> Result<(),
 }
 
 impl<'d> Shape<'d> {
-    pub(crate) fn read(doc: &'d Document<'_>, signature: NodeId) -> Result<Self, SignatureError> {
+    pub(crate) fn read(
+        doc: &'d Document<'_>,
+        signature: NodeId,
+        allowed: Canonicalizations,
+    ) -> Result<Self, SignatureError> {
         let element = doc.element(signature).ok_or(SignatureError::Malformed("ds:Signature"))?;
         if !element.is(DSIG_NS, "Signature") {
             return Err(SignatureError::Malformed("ds:Signature"));
@@ -196,7 +231,7 @@ impl<'d> Shape<'d> {
             expect_sequence(&info, ["CanonicalizationMethod", "SignatureMethod", "Reference"], "SignedInfo")?
                 .map(|e| e.unwrap_or(element));
         let signed_info_c14n =
-            canonicalization(doc, c14n_method).ok_or(SignatureError::CanonicalizationMethod)?;
+            canonicalization(doc, c14n_method, allowed).ok_or(SignatureError::CanonicalizationMethod)?;
         no_element_children(doc, signature_method, "SignatureMethod")?;
         let signature_method = signature_method
             .attribute("", "Algorithm")
@@ -207,7 +242,10 @@ impl<'d> Shape<'d> {
         let [transforms, digest_method, digest_value] =
             expect_sequence(&parts, ["Transforms", "DigestMethod", "DigestValue"], "Reference")?
                 .map(|e| e.unwrap_or(element));
-        let reference_c14n = Self::transforms(doc, transforms)?;
+        // A same-document reference by ID selects the element without its
+        // comments (XML-DSig 4.3.3.3): `#WithComments` has none left to keep.
+        let reference_c14n =
+            Canonicalization { with_comments: false, ..Self::transforms(doc, transforms, allowed)? };
         no_element_children(doc, digest_method, "DigestMethod")?;
         let digest_method =
             digest_method.attribute("", "Algorithm").ok_or(SignatureError::Malformed("DigestMethod"))?;
@@ -254,6 +292,7 @@ impl<'d> Shape<'d> {
     fn transforms(
         doc: &'d Document<'_>,
         transforms: ElementRef<'d, '_>,
+        allowed: Canonicalizations,
     ) -> Result<Canonicalization<'d>, SignatureError> {
         let transforms = ds_children(doc, transforms.id())?;
         let [enveloped, canonical] = transforms.as_slice() else { return Err(SignatureError::Transforms) };
@@ -264,7 +303,7 @@ impl<'d> Shape<'d> {
         {
             return Err(SignatureError::Transforms);
         }
-        canonicalization(doc, *canonical).ok_or(SignatureError::Transforms)
+        canonicalization(doc, *canonical, allowed).ok_or(SignatureError::Transforms)
     }
 
     /// The text of the first `KeyInfo/X509Data/X509Certificate` (a hint

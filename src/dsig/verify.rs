@@ -1,7 +1,7 @@
 //! Verification: SignedInfo under a pinned key first (it authenticates the
 //! DigestValue and the transforms), then the Reference digest.
 
-use super::profile::Shape;
+use super::profile::{Canonicalizations, Shape};
 use super::values::{compact_base64, constant_time_eq, decode_base64, decode_compact};
 use super::{DigestSink, SignatureError};
 use crate::c14n;
@@ -34,11 +34,13 @@ impl std::fmt::Debug for ParsedSignature<'_> {
 struct Checks<'k> {
     keys: &'k [PublicKey],
     algorithms: Algorithms,
+    canonicalizations: Canonicalizations,
 }
 
 impl<'d> ParsedSignature<'d> {
     /// Reads the `ds:Signature` element `signature` under the profile's
-    /// structural rules, without verifying anything.
+    /// structural rules, without verifying anything (any canonicalization
+    /// samlguard implements is read: the allow-list applies when verifying).
     pub fn read(doc: &'d Document<'_>, signature: NodeId) -> Result<Self, SignatureError> {
         Self::read_checked(doc, signature, None)
     }
@@ -51,7 +53,8 @@ impl<'d> ParsedSignature<'d> {
         signature: NodeId,
         checks: Option<&Checks<'_>>,
     ) -> Result<Self, SignatureError> {
-        let shape = Shape::read(doc, signature)?;
+        let allowed = checks.map_or(Canonicalizations::EXCLUSIVE_OR_INCLUSIVE, |c| c.canonicalizations);
+        let shape = Shape::read(doc, signature, allowed)?;
         let algorithm = SignatureAlgorithm::from_uri(shape.signature_method)
             .ok_or_else(|| SignatureError::UnsupportedAlgorithm(shape.signature_method.into()))?;
         let digest = DigestAlgorithm::from_uri(shape.digest_method)
@@ -220,14 +223,29 @@ impl<'d> VerifiedSignature<'d> {
     }
 }
 
-/// Verifies the `ds:Signature` element `signature` against `keys`.
+/// Verifies the `ds:Signature` element `signature` against `keys`, with
+/// exclusive C14N only ([`verify_with_canonicalizations`] takes an allow-list).
 pub fn verify<'d>(
     doc: &'d Document<'_>,
     signature: NodeId,
     keys: &[PublicKey],
     algorithms: Algorithms,
 ) -> Result<VerifiedSignature<'d>, SignatureError> {
-    Pending::check(doc, signature, keys, algorithms)?.verify_alone()
+    verify_with_canonicalizations(doc, signature, keys, algorithms, Canonicalizations::EXCLUSIVE)
+}
+
+/// [`verify`], accepting the canonicalization methods `canonicalizations`
+/// allows (a method outside it is refused like an unknown one, before any key
+/// is used).
+pub fn verify_with_canonicalizations<'d>(
+    doc: &'d Document<'_>,
+    signature: NodeId,
+    keys: &[PublicKey],
+    algorithms: Algorithms,
+    canonicalizations: Canonicalizations,
+) -> Result<VerifiedSignature<'d>, SignatureError> {
+    let checks = Checks { keys, algorithms, canonicalizations };
+    Pending::check(doc, signature, &checks)?.verify_alone()
 }
 
 /// Verifies `inner` (the Signature of an element inside the one `outer`
@@ -242,9 +260,11 @@ pub(crate) fn verify_nested<'d>(
     outer: NodeId,
     keys: &[PublicKey],
     algorithms: Algorithms,
+    canonicalizations: Canonicalizations,
 ) -> Result<(VerifiedSignature<'d>, VerifiedSignature<'d>), (Nesting, SignatureError)> {
-    let inner_pending = Pending::check(doc, inner, keys, algorithms).map_err(|e| (Nesting::Inner, e))?;
-    let outer_pending = match Pending::check(doc, outer, keys, algorithms) {
+    let checks = Checks { keys, algorithms, canonicalizations };
+    let inner_pending = Pending::check(doc, inner, &checks).map_err(|e| (Nesting::Inner, e))?;
+    let outer_pending = match Pending::check(doc, outer, &checks) {
         Ok(p) => p,
         Err(e) => {
             inner_pending.verify_alone().map_err(|e| (Nesting::Inner, e))?;
@@ -295,13 +315,9 @@ struct Pending<'d> {
 }
 
 impl<'d> Pending<'d> {
-    fn check(
-        doc: &'d Document<'_>,
-        signature: NodeId,
-        keys: &[PublicKey],
-        algorithms: Algorithms,
-    ) -> Result<Self, SignatureError> {
-        let parsed = ParsedSignature::read_checked(doc, signature, Some(&Checks { keys, algorithms }))?;
+    fn check(doc: &'d Document<'_>, signature: NodeId, checks: &Checks<'_>) -> Result<Self, SignatureError> {
+        let parsed = ParsedSignature::read_checked(doc, signature, Some(checks))?;
+        let keys = checks.keys;
         let hint = match &parsed.shape.x509_certificate {
             Some(text) => certificate_hint(text, keys)?,
             None => Hint::Absent,

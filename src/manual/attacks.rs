@@ -48,9 +48,9 @@
 //! | 19 | Comment inside DigestValue / SignatureValue / X509Certificate | CVE-2025-29775 | [signature profile] (crypto values are plain text) | `crypto_text` |
 //! | 20 | Comment / CDATA / PI splitting a signed value | VU#475445, CVE-2017-11427…11430, CVE-2018-7340 | [whole text] (values are the whole text) | the full signed text, never the truncated one; edits of signed text: `digest_mismatch` |
 //! | 21 | Editing the unsigned Response envelope (InResponseTo, Destination, Issuer, Status) of an assertion-only response | node-saml#433 | [one assertion] (envelope values count only when the Response is signed; refusal-only checks still apply) | accepted with the signed values, or refused (`destination_mismatch`, `issuer_mismatch`, `status_not_success`) |
-//! | 22 | XPath / XSLT / Base64 transforms, missing enveloped transform, extra transforms | CVE-2009-0217 era; OpenSAML profile | [signature profile] (exactly enveloped then exc-c14n) | `transforms` |
+//! | 22 | XPath / XSLT / Base64 transforms, missing enveloped transform, extra transforms | CVE-2009-0217 era; OpenSAML profile | [signature profile] (exactly enveloped then exc-c14n, or inclusive C14N 1.0 where the profile allows it) | `transforms` |
 //! | 23 | Relative namespace URI making canonicalization fail into an empty digest | CVE-2025-66475 | [strict XML] and [canonicalization failure is fatal] | `relative_namespace_uri` |
-//! | 24 | Canonicalization edge cases (PrefixList, `xmlns=""`, inherited namespaces, `xml:*`, CRLF, `&#xD;`) | php-saml#282, goxmldsig 436aac5 | byte-exact exc-c14n (125 libxmlsec1 outputs, xmllint property test) | valid signatures verify |
+//! | 24 | Canonicalization edge cases (PrefixList and `#default`, `xmlns=""`, inherited namespaces, `xml:*`, CRLF, `&#xD;`, `#WithComments` on a Reference) | php-saml#282, goxmldsig 436aac5 | byte-exact c14n (159 libxmlsec1 outputs: 125 exclusive, 34 inclusive; property tests against xmllint and libxml2's own C14N of subtrees) | valid signatures verify |
 //! | 25 | ds:Object or Manifest inside the Signature | simplesamlphp E91 | [signature profile] | `forbidden_element` |
 //! | 26 | KeyInfo carrying the attacker's certificate, KeyValue, KeyName, RetrievalMethod | CVE-2024-32962, CVE-2021-21239 | [pinned keys] (pinned keys only; KeyInfo orders attempts) | `unknown_signing_key`, `signature_invalid`; IdP-signed with junk KeyInfo: valid |
 //! | 27 | HMAC with the certificate as key, ECDSA URI with an RSA key, unknown URIs, SHA-1 | xml-crypto 2020, GHSA-6vx8-pcwv-xhf4 | [pinned keys] (allow-list before any key, key type must match) | `unsupported_algorithm`, `algorithm_key_mismatch`, `sha1_not_allowed` |
@@ -89,7 +89,10 @@
 //!
 //! # What samlguard deliberately does not do
 //!
-//! - Inclusive C14N 1.0/1.1 and XPath node-set transforms: refused, never
+//! - Inclusive C14N 1.0 is implemented and accepted only where the profile
+//!   allows it: the `generic` profile does; `clientvpn` and `aws-console`
+//!   accept exclusive C14N only, which is what Entra ID signs with.
+//! - Canonical XML 1.1 and XPath node-set transforms: refused, never
 //!   approximated.
 //! - Encrypted assertions: refused by Client VPN and by builds without the
 //!   `xmlenc` feature; elsewhere decrypted only with configured SP keys and

@@ -22,9 +22,13 @@
 //! instructions and whitespace around it, and limits on bytes, depth, nodes,
 //! attributes, namespace declarations and attribute length
 //! ([`xml::Limits`](crate::xml::Limits)); any limit hit is a typed error.
-//! Namespace names must be absolute URIs: a relative one is how libxml2-based
-//! verifiers hashed an empty canonical form (CVE-2025-66475). XML 1.0's own
-//! rules apply in full where they are not refused.
+//! Namespace names must be absolute URIs, as libxml2's URI parser reads them:
+//! a relative or unparsable one is how libxml2-based verifiers hashed an empty
+//! canonical form (CVE-2025-66475). XML 1.0's own rules apply in full where
+//! they are not refused: line ends are normalized everywhere (text, attribute
+//! values, comments, processing instructions), character references may have
+//! any number of leading zeros. `docs/conformance.md` lists every rule
+//! stricter than libxml2 and libxmlsec1.
 //!
 //! # Unique IDs
 //!
@@ -38,7 +42,10 @@
 //! A `ds:Signature` counts only as the immediate child of the element it
 //! signs, with exactly one Reference whose URI is `#` + that element's `ID`
 //! (XPointer and other fragment syntaxes refused). The transforms are exactly
-//! enveloped-signature then exclusive c14n; there is no `ds:Object`,
+//! enveloped-signature then exclusive c14n (inclusive C14N 1.0 too where the
+//! profile allows it, for SignedInfo as well: the generic profile; never
+//! C14N 1.1), and the digest never covers comments, as `#ID` selects the
+//! element without them; there is no `ds:Object`,
 //! Manifest or RetrievalMethod; each child appears once, in schema order;
 //! DigestValue, SignatureValue and X509Certificate are plain base64 text (a
 //! comment inside DigestValue was CVE-2025-29775). Any other `ds:Signature`

@@ -59,6 +59,8 @@ pub use error::{InstancePart, PolicyError, SpField, StatusProblem};
 pub use login::{Login, SignedElement, SignedPart, SkippedCheck};
 pub use settings::RequiredSignatures;
 pub(crate) use settings::{AcsUrls, AllowedConditions, Settings};
+// For the profiles, which name `policy` rather than `dsig`.
+pub(crate) use crate::dsig::Canonicalizations;
 pub use verified::{Unrecorded, Verified};
 
 use crate::Error;

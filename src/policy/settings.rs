@@ -5,6 +5,7 @@ use chrono::TimeDelta;
 
 use super::encryption::Encryption;
 use crate::crypto::Algorithms;
+use crate::dsig::Canonicalizations;
 use crate::input::InputLimits;
 use crate::xml::Limits;
 
@@ -56,6 +57,9 @@ pub(crate) struct Settings {
     pub(crate) acs_urls: AcsUrls,
     pub(crate) clock_skew: TimeDelta,
     pub(crate) algorithms: Algorithms,
+    /// Canonicalization methods a Signature may name (exclusive only unless
+    /// the profile widens it).
+    pub(crate) canonicalizations: Canonicalizations,
     pub(crate) input_limits: InputLimits,
     pub(crate) xml_limits: Limits,
     pub(crate) signatures: RequiredSignatures,
@@ -76,6 +80,7 @@ impl Settings {
             acs_urls,
             clock_skew: TimeDelta::seconds(60),
             algorithms: Algorithms::STRICT,
+            canonicalizations: Canonicalizations::EXCLUSIVE,
             input_limits: InputLimits::default(),
             xml_limits: Limits::default(),
             signatures: RequiredSignatures::Assertion,

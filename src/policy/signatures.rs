@@ -23,20 +23,23 @@ impl<'d> Proofs<'d> {
         keys: &[PublicKey],
         settings: &Settings,
     ) -> Result<Self, Error> {
-        let algorithms = settings.algorithms;
+        let (algorithms, canonicalizations) = (settings.algorithms, settings.canonicalizations);
         let verify = |signature, element| {
-            dsig::verify(doc, signature, keys, algorithms).map_err(signature_error(element))
+            dsig::verify_with_canonicalizations(doc, signature, keys, algorithms, canonicalizations)
+                .map_err(signature_error(element))
         };
         // The Assertion first: with Entra's default (assertion-only) it is the one that matters.
         Ok(match (structure.assertion_signature, structure.response_signature) {
             (Some(inner), Some(outer)) => {
-                let (assertion, response) = dsig::verify_nested(doc, inner, outer, keys, algorithms)
-                    .map_err(|(which, e)| {
-                        signature_error(match which {
-                            Nesting::Inner => SignedElement::Assertion,
-                            Nesting::Outer => SignedElement::Response,
-                        })(e)
-                    })?;
+                let (assertion, response) =
+                    dsig::verify_nested(doc, inner, outer, keys, algorithms, canonicalizations).map_err(
+                        |(which, e)| {
+                            signature_error(match which {
+                                Nesting::Inner => SignedElement::Assertion,
+                                Nesting::Outer => SignedElement::Response,
+                            })(e)
+                        },
+                    )?;
                 Self { assertion: Some(assertion), response: Some(response) }
             }
             (assertion, response) => Self {

@@ -1,7 +1,9 @@
 //! Any SAML 2.0 SP: the caller names the audiences and ACS URLs.
 
 use crate::Error;
-use crate::policy::{AcsUrls, Decrypting, Login, Policy, Profile, RequiredSignatures, Settings, sealed};
+use crate::policy::{
+    AcsUrls, Canonicalizations, Decrypting, Login, Policy, Profile, RequiredSignatures, Settings, sealed,
+};
 use crate::trust::{IdpTrust, SpMetadata};
 
 /// Any SAML 2.0 SP with configured audiences and ACS URLs.
@@ -25,6 +27,9 @@ impl Profile for Generic {
 impl Policy<Generic> {
     /// Any SP: the caller names the audiences and ACS URLs; the Assertion must
     /// be covered by a verified signature (its own or the Response's).
+    /// Signatures may use exclusive or inclusive C14N 1.0 (IdPs other than
+    /// Entra ID sign with either); the Client VPN and AWS console profiles
+    /// accept exclusive C14N only.
     pub fn new(
         trust: IdpTrust,
         audiences: impl IntoIterator<Item = impl Into<String>>,
@@ -33,6 +38,7 @@ impl Policy<Generic> {
         let mut settings = Settings::new(Vec::new(), AcsUrls::Exact(Vec::new()));
         settings.signatures = RequiredSignatures::Either;
         settings.encryption.accepted = true;
+        settings.canonicalizations = Canonicalizations::EXCLUSIVE_OR_INCLUSIVE;
         Self::from_settings(trust, settings).with_audiences(audiences).with_acs_urls(acs_urls)
     }
 

@@ -30,14 +30,15 @@ pub enum NodeKind<'a> {
     /// A maximal run of character data: text, CDATA and references, resolved
     /// and concatenated, with line ends normalized.
     Text(Cow<'a, str>),
-    /// A comment (content between `<!--` and `-->`).
-    Comment(&'a str),
+    /// A comment (content between `<!--` and `-->`, line ends normalized).
+    Comment(Cow<'a, str>),
     /// A processing instruction.
     ProcessingInstruction {
         /// The target name.
         target: &'a str,
-        /// The data after the target and its separating whitespace (may be empty).
-        data: &'a str,
+        /// The data after the target and its separating whitespace (may be
+        /// empty), line ends normalized.
+        data: Cow<'a, str>,
     },
 }
 
@@ -153,6 +154,11 @@ impl<'d, 'a> ElementRef<'d, 'a> {
     /// The element's node id.
     pub fn id(&self) -> NodeId {
         self.id
+    }
+
+    /// The parent element (`None` for the root element).
+    pub fn parent_element(&self) -> Option<Self> {
+        self.doc.parent(self.id).and_then(|parent| self.doc.element(parent))
     }
 
     /// The prefix as written (empty when unprefixed).

@@ -188,8 +188,15 @@ pub(super) fn position_of(input: &str, offset: usize) -> TextPosition {
         cut -= 1;
     }
     let before = &input[..cut];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // A line ends at LF, CRLF or a lone CR (XML 1.0 §2.11).
+    let bytes = before.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && input.as_bytes().get(i + 1) != Some(&b'\n');
+    let line = memchr::memchr_iter(b'\n', bytes).count()
+        + memchr::memchr_iter(b'\r', bytes).filter(|&i| lone_cr(i)).count()
+        + 1;
+    let after_lf = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+    let after_cr = memchr::memrchr_iter(b'\r', bytes).find(|&i| lone_cr(i)).map_or(0, |i| i + 1);
+    let line_start = after_lf.max(after_cr);
     let column = before[line_start..].chars().count() + 1;
     TextPosition { line: saturate(line), column: saturate(column) }
 }

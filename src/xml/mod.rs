@@ -14,10 +14,12 @@
 //! predefined ones; encodings other than UTF-8; more than one root or text
 //! outside it; unclosed or mismatched tags; duplicate attributes by expanded
 //! name; unbound prefixes; `xmlns:p=""`; namespace names that are not absolute
-//! URIs (canonicalization cannot handle relative ones, CVE-2025-66475);
+//! URIs as libxml2 parses them (its canonicalization cannot handle the others,
+//! CVE-2025-66475);
 //! rebinding `xml`/`xmlns`; characters XML 1.0 does not allow; `<` in attribute
 //! values; `]]>` in text; duplicate values of attributes named `ID`; and
-//! anything over [`Limits`].
+//! anything over [`Limits`]. Line ends are normalized everywhere, comments and
+//! processing instructions included (XML 1.0 §2.11).
 //!
 //! ```
 //! use samlguard::xml::{self, NodeKind};

@@ -96,16 +96,23 @@ fn split_qname_unicode(name: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// An absolute URI: a scheme, then only characters a URI may contain.
-/// libxml2's canonicalizer refuses anything else, so we refuse it at parse time
-/// rather than produce a canonical form nobody else can reproduce. `&` is
-/// refused too: libxml2 writes it unescaped in canonical namespace
-/// declarations where the C14N recommendation escapes it, so the two disagree.
+/// A namespace name libxml2's canonicalizer accepts, checked more strictly
+/// than it does: a scheme, then only characters an RFC 3986 URI may contain,
+/// with every `%` starting a `%XX` escape, no `[` or `]` (IP literals), at
+/// most one `#`, and an authority (`//…`) of `[user@]host[:port]`. libxml2 refuses a relative or unparsable namespace name in
+/// every canonicalization of the document (CVE-2025-66475 was a verifier
+/// hashing the empty output that followed), so libxmlsec1 verifies no
+/// signature in a document that declares one: samlguard refuses it at parse
+/// time rather than produce a canonical form nobody else can reproduce. `&`
+/// is refused too: libxml2 writes it unescaped in canonical namespace
+/// declarations where the C14N recommendation escapes it, so the two would
+/// disagree.
 pub(crate) fn is_absolute_uri(uri: &str) -> bool {
-    /// Bytes a URI may contain: ASCII letters, digits and this punctuation.
+    /// Unreserved characters, sub-delimiters (`&` left out, see above),
+    /// `:/?@`, and `%` and `#`, which get a second look.
     const URI_BYTE: [bool; 256] = {
         let mut table = [false; 256];
-        let punctuation = b"-._~:/?#[]@!$'()*+,;=%";
+        let punctuation = b"-._~!$'()*+,;=:/?@%#";
         let mut i = 0;
         while i < punctuation.len() {
             table[punctuation[i] as usize] = true;
@@ -123,10 +130,44 @@ pub(crate) fn is_absolute_uri(uri: &str) -> bool {
     let Some((scheme, rest)) = uri.split_once(':') else {
         return false;
     };
-    let mut sc = scheme.chars();
-    sc.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && rest.bytes().all(|b| URI_BYTE[usize::from(b)])
+    let mut sc = scheme.bytes();
+    if !(sc.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && sc.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+    {
+        return false;
+    }
+    let bytes = rest.as_bytes();
+    if !bytes.iter().all(|&b| URI_BYTE[usize::from(b)]) {
+        return false;
+    }
+    // Every `%` starts a `%XX` escape; one `#` at most.
+    if let Some(first) = memchr::memchr2(b'%', b'#', bytes) {
+        let tail = &bytes[first..];
+        let mut hashes = 0;
+        for (i, &b) in tail.iter().enumerate() {
+            let ok = match b {
+                b'%' => tail.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+                b'#' => {
+                    hashes += 1;
+                    hashes == 1
+                }
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    // An authority, when there is one: [userinfo `@`] host [`:` port].
+    let Some(after) = rest.strip_prefix("//") else {
+        return true;
+    };
+    let after = after.as_bytes();
+    let authority =
+        &after[..after.iter().position(|&b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len())];
+    let host_port = memchr::memchr(b'@', authority).map_or(authority, |at| &authority[at + 1..]);
+    let port = memchr::memchr(b':', host_port).map_or(&b"0"[..], |at| &host_port[at + 1..]);
+    !host_port.contains(&b'@') && !port.is_empty() && port.iter().all(u8::is_ascii_digit)
 }
 
 /// Resolves the reference body between `&` and `;`.
@@ -145,10 +186,16 @@ pub(super) fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
                 Some(hex) => (hex, 16),
                 None => (number, 10),
             };
-            if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+            if digits.is_empty() || !digits.bytes().all(|b| char::from(b).is_digit(radix)) {
                 return Err(XmlErrorKind::InvalidCharacterReference);
             }
-            u32::from_str_radix(digits, radix)
+            // Any number of leading zeros (`&#x000000041;` is `A`); what is
+            // left must name a character, which takes at most 7 digits.
+            let significant = digits.trim_start_matches('0');
+            if significant.len() > 7 {
+                return Err(XmlErrorKind::InvalidCharacterReference);
+            }
+            u32::from_str_radix(if significant.is_empty() { "0" } else { significant }, radix)
                 .ok()
                 .and_then(char::from_u32)
                 .filter(|&c| is_xml_char(c))

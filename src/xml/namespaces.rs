@@ -73,7 +73,7 @@ impl<'s, V> Bindings<'s, V> {
     }
 
     /// Position of the innermost entry for `prefix`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, prefix: &str) -> Option<usize> {
         if self.entries.len() < Self::DEEP {
             self.entries.iter().rposition(|(p, _)| same_name(p, prefix))

@@ -319,12 +319,9 @@ impl<'a, 'l> Parser<'a, 'l> {
             return Err(self.error(XmlErrorKind::Syntax("'--' inside a comment"), start + 4 + p));
         }
         self.flush_text()?;
-        if content.contains('\r') {
-            // Line ends inside comments would need normalizing for c14n; no real
-            // SAML producer writes CR there, so refuse rather than carry a copy.
-            return Err(self.error(XmlErrorKind::Syntax("carriage return inside a comment"), start));
-        }
-        self.push_node(NodeKind::Comment(content), start)?;
+        // Line ends are normalized here as everywhere (XML 1.0 §2.11): a
+        // comment written with CRLF reads, and canonicalizes, with LF.
+        self.push_node(NodeKind::Comment(normalized_eol(content)), start)?;
         Ok(())
     }
 
@@ -343,11 +340,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         if !is_ncname(target) {
             return Err(self.error(XmlErrorKind::InvalidName, start + 2));
         }
-        if data.contains('\r') {
-            return Err(
-                self.error(XmlErrorKind::Syntax("carriage return inside a processing instruction"), start)
-            );
-        }
+        let data = normalized_eol(data);
         self.push_node(NodeKind::ProcessingInstruction { target, data }, start)?;
         Ok(())
     }

@@ -184,3 +184,20 @@ pub fn signature_uses_sha1(signature: &serde_json::Value) -> bool {
             .flatten()
             .any(|r| r["digest"].as_str().is_some_and(|d| d.ends_with("sha1")))
 }
+
+/// Whether `input` holds a hexadecimal character reference that libxml2
+/// (2.9 to at least 2.14) refuses although XML 1.0 allows it: libxml2 counts
+/// the digits of `&#x…;` in a way that refuses a letter digit (`a`-`f`,
+/// `A`-`F`) at the 11th, 22nd, 33rd… position, which only zero-padded
+/// references reach (`&#x0000000000A;`). samlguard reads the character.
+pub fn libxml2_refuses_long_hex_reference(input: &[u8]) -> bool {
+    let mut rest = input;
+    while let Some(at) = rest.windows(3).position(|w| w == b"&#x") {
+        let digits: Vec<u8> = rest[at + 3..].iter().copied().take_while(u8::is_ascii_hexdigit).collect();
+        if digits.iter().enumerate().any(|(i, d)| (i + 1) % 11 == 0 && d.is_ascii_alphabetic()) {
+            return true;
+        }
+        rest = &rest[at + 3..];
+    }
+    false
+}

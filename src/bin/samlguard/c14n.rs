@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 
 use clap::Args;
-use samlguard::c14n::{self, Options};
+use samlguard::c14n::{self, Method, Options};
 use samlguard::dsig;
 use samlguard::input::{self, InputLimits};
 use samlguard::xml::{self, NodeId};
@@ -16,7 +16,11 @@ use crate::output::show_lines;
 
 #[derive(Debug, Args)]
 pub(crate) struct C14nArgs {
-    /// Keep comments (…xml-exc-c14n#WithComments).
+    /// Inclusive Canonical XML 1.0 (REC-xml-c14n-20010315) instead of
+    /// exclusive C14N: every namespace in scope, `xml:*` attributes inherited.
+    #[arg(long, conflicts_with = "inclusive_namespaces")]
+    inclusive: bool,
+    /// Keep comments (…#WithComments).
     #[arg(long)]
     with_comments: bool,
     /// The InclusiveNamespaces PrefixList: whitespace-separated prefixes,
@@ -24,7 +28,7 @@ pub(crate) struct C14nArgs {
     #[arg(long, value_name = "PREFIXES", value_parser = parse_prefix_list)]
     inclusive_namespaces: Option<String>,
     /// Canonicalize the element whose `ID` attribute has this value (default:
-    /// the whole document, as `xmllint --exc-c14n` prints it).
+    /// the whole document, as `xmllint --exc-c14n` or `--c14n` prints it).
     #[arg(long, value_name = "ID")]
     id: Option<String>,
     /// Leave out the ds:Signature that is a direct child of the element (of the
@@ -61,7 +65,8 @@ pub(crate) fn run(args: &C14nArgs) -> Result<(), Failure> {
         })?,
         None => NodeId::DOCUMENT,
     };
-    let mut options = Options { with_comments: args.with_comments, ..Options::default() };
+    let method = if args.inclusive { Method::Inclusive } else { Method::Exclusive };
+    let mut options = Options { method, with_comments: args.with_comments, ..Options::default() };
     if let Some(list) = &args.inclusive_namespaces {
         options = options.with_prefix_list(list);
     }

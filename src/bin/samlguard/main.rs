@@ -6,7 +6,7 @@
 //!   it (every value is marked unverified).
 //! - `bench`: validation time per response against the crypto floor measured
 //!   in the same process on the same bytes.
-//! - `c14n`: the exclusive canonical form of an element, to debug digests.
+//! - `c14n`: the exclusive (or inclusive) canonical form of an element, to debug digests.
 //! - `metadata`: an IdP's (or SP's) metadata as an operator checks it:
 //!   entity ID, signing certificates and their expiry, the metadata's signer.
 //! - `explain`: what a refusal kind means and what to change.
