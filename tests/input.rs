@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use common::form_encode;
 use proptest::prelude::*;
+use proptest::test_runner::{FileFailurePersistence, RngSeed};
 use samlguard::input::{self, InputError, InputLimits};
 
 const XML: &[u8] = br#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1"/>"#;
@@ -333,7 +334,17 @@ fn lay_out(text: &str, layout: &Layout) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // A fixed seed: every run tries the same cases; a failure's seed is also
+    // appended to proptest-regressions/input.txt (commit it) and replays first.
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        rng_seed: RngSeed::Fixed(0x0b64_f0e1),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/input.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn round_trip(
