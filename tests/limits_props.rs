@@ -46,7 +46,7 @@ proptest! {
     })]
 
     #[test]
-    fn parse_respects_limits(
+    fn parse_stays_inside_every_limit_or_names_one_the_input_exceeds(
         text in document(),
         max_input_bytes in 1usize..4000,
         max_depth in 1usize..10,
