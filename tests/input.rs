@@ -209,7 +209,7 @@ fn bad_percent_escapes_and_empty_keys_are_invalid_form_encoding() {
 }
 
 #[test]
-fn form_without_a_saml_response_field_is_missing_saml_response() {
+fn forms_without_an_exact_saml_response_key_are_refused() {
     assert_eq!(kind(b"RelayState=abc"), "missing_saml_response");
     assert_eq!(kind(b"samlresponse=PGEvPg%3D%3D"), "decorated_saml_response");
     assert_eq!(kind(b"SAMLRequest=PGEvPg%3D%3D&RelayState=x"), "missing_saml_response");
