@@ -9,7 +9,8 @@
 //! case both ways and `cargo test -- --list` shows them all. A name is the
 //! case's class (`attack03`, or the policy class such as `time_window`) and
 //! its file name; when several cases share both, the first words of the
-//! description tell them apart (see [`case_names`]).
+//! description tell them apart (see [`case_names`]). The CLI route leaves
+//! out only the replay cases (one process is one Policy).
 
 mod common;
 
