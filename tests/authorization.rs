@@ -69,7 +69,7 @@ fn decides_on_the_verified_groups_of_the_fixture() {
 }
 
 #[test]
-fn two_hundred_verified_groups() {
+fn the_200th_verified_group_still_grants() {
     let login = login("responses/clientvpn-200-groups.xml");
     let groups: Vec<&str> = login.groups().iter().collect();
     assert_eq!(groups.len(), 200);

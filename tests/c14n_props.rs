@@ -480,7 +480,11 @@ fn deterministic(cases: u32) -> Config {
         cases,
         rng_seed: RngSeed::Fixed(0x5a41_c14e),
         source_file: Some(file!()),
-        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))),
+        // A failure's seed is appended here (commit it): it replays first on every run.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/c14n_props.txt"
+        )))),
         // Keep shrinking bounded: each step may spawn xmllint.
         max_shrink_iters: 2048,
         ..Config::default()

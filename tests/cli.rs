@@ -57,7 +57,7 @@ fn c14n_ok(args: &[&str], input: &[u8]) -> String {
 }
 
 #[test]
-fn whole_document_without_comments() {
+fn whole_document_is_canonicalized_without_comments_by_default() {
     let out = c14n_ok(&[], DOC.as_bytes());
     assert_eq!(out, response(false, true));
 }
@@ -77,13 +77,13 @@ fn output_has_no_trailing_newline() {
 }
 
 #[test]
-fn element_by_id() {
+fn id_selects_the_element_to_canonicalize() {
     assert_eq!(c14n_ok(&["--id", "_assert"], DOC.as_bytes()), assertion(false, true, ""));
     assert_eq!(c14n_ok(&["--id", "_assert", "--with-comments"], DOC.as_bytes()), assertion(true, true, ""));
 }
 
 #[test]
-fn omit_signature_of_the_element() {
+fn omit_signature_drops_only_the_selected_elements_own_signature() {
     let out = c14n_ok(&["--id", "_assert", "--omit-signature"], DOC.as_bytes());
     assert_eq!(out, assertion(false, false, ""));
     // Only the direct child is left out: the Response's own Signature goes,
@@ -106,7 +106,7 @@ fn omit_signature_without_one_omits_nothing() {
 }
 
 #[test]
-fn inclusive_namespaces() {
+fn inclusive_namespaces_render_the_listed_prefixes() {
     let out = c14n_ok(&["--id", "_assert", "--inclusive-namespaces", "xs samlp"], DOC.as_bytes());
     assert_eq!(
         out,
@@ -124,7 +124,7 @@ fn inclusive_namespaces() {
 }
 
 #[test]
-fn inclusive_namespaces_default() {
+fn inclusive_namespaces_default_renders_the_default_namespace() {
     let doc = br#"<r xmlns="urn:d" xmlns:p="urn:p"><p:e ID="e"><p:f/></p:e></r>"#;
     assert_eq!(c14n_ok(&["--id", "e"], doc), r#"<p:e xmlns:p="urn:p" ID="e"><p:f></p:f></p:e>"#);
     assert_eq!(
@@ -164,14 +164,14 @@ fn inclusive_c14n() {
 }
 
 #[test]
-fn stdin_dash() {
+fn dash_reads_the_document_from_stdin() {
     let out = samlguard(&["c14n", "--id", "_assert", "-"], Some(DOC.as_bytes()));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), assertion(false, true, ""));
 }
 
 #[test]
-fn base64_input() {
+fn base64_input_wrapped_with_crlf_is_decoded() {
     let encoded = STANDARD.encode(DOC);
     let wrapped: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
     let input = format!("\n{}\r\n", wrapped.join("\r\n"));
@@ -179,7 +179,7 @@ fn base64_input() {
 }
 
 #[test]
-fn form_body_input_on_stdin() {
+fn form_body_on_stdin_is_decoded() {
     let value = common::form_encode(&STANDARD.encode(DOC));
     let body = format!("RelayState=https%3A%2F%2Fexample.com%2F&SAMLResponse={value}");
     let out = samlguard(&["c14n", "--omit-signature", "--id", "_assert", "-"], Some(body.as_bytes()));
@@ -253,7 +253,7 @@ fn unreadable_input_exits_2() {
 }
 
 #[test]
-fn nesting_128_levels() {
+fn nesting_128_and_200_levels_canonicalizes_declaring_the_prefix_once() {
     for depth in [128usize, 200] {
         let mut doc = String::new();
         for i in 0..depth {

@@ -104,7 +104,7 @@ fn pick_out_of_range_or_without_an_export_is_a_usage_error() {
 }
 
 #[test]
-fn saml_tracer_export() {
+fn saml_tracer_export_gives_the_login_and_names_the_request() {
     let out = run(
         &verify("clientvpn", &["--format", "json"], &path("captures/clientvpn-signin.saml-tracer.json")),
         0,
@@ -126,7 +126,7 @@ fn saml_tracer_export_with_hashed_values_uses_the_decoded_message() {
 }
 
 #[test]
-fn url_encoded_values() {
+fn url_encoded_and_copied_values_are_read() {
     for (file, note) in [
         ("captures/clientvpn.urlencoded.txt", "a URL-encoded SAMLResponse value"),
         ("captures/clientvpn.form-value.txt", ""),

@@ -250,7 +250,7 @@ fn a_foreign_key_is_never_accepted_and_a_trial_can_still_refuse() {
 }
 
 #[test]
-fn signature_invalid_with_a_pinned_keyinfo_certificate() {
+fn signature_invalid_with_a_pinned_keyinfo_certificate_blames_signed_info() {
     let (text, v) = refused(&generic(&[], &path("dsig/tampered-signedinfo.xml")));
     assert!(text.starts_with(
         "REJECTED: signature_invalid\nAssertion signature: signature is invalid\n  \
@@ -267,7 +267,7 @@ fn signature_invalid_with_a_pinned_keyinfo_certificate() {
 }
 
 #[test]
-fn signature_invalid_without_keyinfo() {
+fn signature_invalid_without_keyinfo_lists_the_pinned_certificates() {
     let args =
         with_metadata("aws-console", "metadata/entra.xml", &[], &path("attacks/attacker-no-keyinfo.xml"));
     let (text, v) = refused(&args);
@@ -282,7 +282,7 @@ fn signature_invalid_without_keyinfo() {
 // another profile accepts
 
 #[test]
-fn an_aws_console_response_checked_as_client_vpn() {
+fn an_aws_console_response_checked_as_client_vpn_suggests_aws_console() {
     let args = with_metadata("clientvpn", "metadata/entra.xml", &[], &path("responses/aws-console.xml"));
     let (text, v) = refused(&args);
     assert_eq!(
@@ -297,7 +297,7 @@ fn an_aws_console_response_checked_as_client_vpn() {
 }
 
 #[test]
-fn a_client_vpn_response_checked_as_aws_console() {
+fn a_client_vpn_response_checked_as_aws_console_suggests_clientvpn() {
     let args = with_metadata("aws-console", "metadata/entra.xml", &[], &path("responses/clientvpn.xml"));
     let (text, v) = refused(&args);
     assert!(text.starts_with("REJECTED: destination_mismatch\n"), "{text}");

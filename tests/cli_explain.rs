@@ -21,7 +21,7 @@ fn every_kind_is_explained() {
 }
 
 #[test]
-fn digest_mismatch_text() {
+fn digest_mismatch_is_explained_by_meaning_causes_and_checks() {
     let out = samlguard(&["explain", "digest_mismatch"], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
@@ -36,7 +36,7 @@ fn digest_mismatch_text() {
 }
 
 #[test]
-fn spellings_of_a_kind() {
+fn any_spelling_of_a_kind_is_explained() {
     for spelling in ["UnknownSigningKey", "unknown-signing-key", " unknown_signing_key "] {
         let out = samlguard(&["explain", spelling], None);
         assert_eq!(out.status.code(), Some(0), "{spelling}");

@@ -40,7 +40,7 @@ fn json(now: &str, rel: &str) -> Value {
 }
 
 #[test]
-fn entra_metadata_text() {
+fn entra_metadata_text_report_lists_certificates_and_signature() {
     let text = text_of(NOW, "metadata/entra.xml");
     let expected = format!(
         "METADATA checked at {NOW} (certificates expiring within 30 days are flagged)\n\
@@ -71,7 +71,7 @@ fn entra_metadata_text() {
 }
 
 #[test]
-fn entra_metadata_json() {
+fn entra_metadata_json_reports_certificates_and_signature() {
     let v = json(NOW, "metadata/entra.xml");
     assert_eq!(v["checked_at"], NOW);
     let entity = &v["entities"][0];
@@ -100,7 +100,7 @@ fn entra_metadata_json() {
 }
 
 #[test]
-fn expiring_within_30_days() {
+fn certificates_expiring_within_30_days_are_warned_about() {
     let now = "2044-12-20T00:00:00Z";
     let text = text_of(now, "metadata/entra.xml");
     assert!(
@@ -125,7 +125,7 @@ fn expiring_within_30_days() {
 }
 
 #[test]
-fn expired() {
+fn expired_certificates_are_warned_about_and_still_exit_0() {
     let now = "2045-03-01T00:00:00Z";
     let text = text_of(now, "metadata/entra-unsigned.xml");
     assert!(text.contains("(EXPIRED 59 days ago)"), "{text}");
@@ -143,7 +143,7 @@ fn expired() {
 }
 
 #[test]
-fn unsigned_and_tampered() {
+fn unsigned_and_tampered_metadata_are_reported_as_such() {
     let text = text_of(NOW, "metadata/entra-unsigned.xml");
     assert!(
         text.contains(

@@ -127,7 +127,7 @@ fn temp_file(contents: &[u8]) -> String {
 // verify: accepted, one JSON shape per profile
 
 #[test]
-fn clientvpn_json() {
+fn clientvpn_json_reports_every_claim() {
     let v = accepted(clientvpn(&[], &fixture("responses/clientvpn.xml")), None);
     assert_eq!(v["profile"], "clientvpn");
     assert_eq!(v["issuer"], ISSUER);
@@ -153,7 +153,7 @@ fn clientvpn_200_groups_json_lists_all() {
 }
 
 #[test]
-fn aws_console_json() {
+fn aws_console_json_reports_roles_session_and_tags() {
     let mut args = strings(&["verify", "--profile", "aws-console", "--idp-metadata"]);
     args.push(fixture("metadata/entra.xml"));
     args.extend(strings(&["--now", NOW]));
@@ -182,7 +182,7 @@ fn aws_console_json() {
 }
 
 #[test]
-fn generic_json() {
+fn generic_json_reports_attributes_but_no_profile_claims() {
     let v = accepted(generic("verify", &[], &fixture("responses/generic.xml")), None);
     assert_eq!(v["profile"], "generic");
     assert_eq!(v["issuer"], ISSUER);
@@ -207,7 +207,7 @@ fn generic_json() {
 }
 
 #[test]
-fn accepted_text_report() {
+fn accepted_text_report_shows_what_was_checked() {
     let out = samlguard(&clientvpn(&[], &fixture("responses/clientvpn.xml")), None);
     assert_code(&out, 0);
     let text = squashed(&stdout(&out));
@@ -231,13 +231,13 @@ fn accepted_text_report() {
 // verify: input forms
 
 #[test]
-fn stdin_input() {
+fn dash_reads_the_response_from_stdin() {
     let v = accepted(clientvpn(&[], "-"), Some(&read("responses/clientvpn.xml")));
     assert_eq!(v["name_id"], "alice@example.com");
 }
 
 #[test]
-fn form_body_on_stdin() {
+fn form_body_on_stdin_is_decoded() {
     let value = common::form_encode(&STANDARD.encode(read("responses/clientvpn.xml")));
     let body = format!("RelayState=x&SAMLResponse={value}");
     let v = accepted(clientvpn(&[], "-"), Some(body.as_bytes()));
@@ -245,7 +245,7 @@ fn form_body_on_stdin() {
 }
 
 #[test]
-fn base64_with_crlf_line_breaks() {
+fn base64_with_crlf_line_breaks_is_decoded() {
     let encoded = STANDARD.encode(read("responses/clientvpn.xml"));
     let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
     let path = temp_file(format!("\r\n{}\r\n", lines.join("\r\n")).as_bytes());
@@ -277,7 +277,7 @@ fn response_not_signed_has_a_hint() {
 }
 
 #[test]
-fn rejected_text_report() {
+fn rejected_text_report_gives_kind_reason_and_fix() {
     let out = samlguard(&clientvpn(&[], &fixture("responses/clientvpn-assertion-only.xml")), None);
     assert_code(&out, 1);
     let text = stdout(&out);
@@ -289,7 +289,7 @@ fn rejected_text_report() {
 }
 
 #[test]
-fn expired() {
+fn expired_response_is_refused_with_the_clock_used_and_a_fix() {
     rejected(
         clientvpn(&["--now", "2026-01-16T10:01:00Z"], &fixture("responses/clientvpn.xml")),
         1,
@@ -305,7 +305,7 @@ fn expired() {
 }
 
 #[test]
-fn clock_skew_flag() {
+fn zero_clock_skew_refuses_what_the_default_skew_accepts() {
     // SubjectConfirmationData NotOnOrAfter is 10:05:00; 30 s later is inside
     // the default 60 s skew, outside a zero skew.
     let later = "2026-01-15T10:05:30Z";
@@ -355,7 +355,7 @@ fn sha1_needs_allow_sha1() {
 }
 
 #[test]
-fn unpinned_key_and_merged_trust() {
+fn only_pinned_keys_verify_and_cert_flags_add_to_metadata_keys() {
     // clientvpn-next-key.xml is signed by idp-next.key: idp.crt alone does not verify it...
     let mut args = strings(&["verify", "--profile", "clientvpn", "--idp-entity-id", ISSUER, "--idp-cert"]);
     args.push(fixture("keys/idp.crt"));
@@ -434,7 +434,7 @@ fn no_trust_is_a_usage_error() {
 }
 
 #[test]
-fn bad_now() {
+fn now_must_be_an_rfc3339_instant() {
     for bad in ["yesterday", "2026-01-15", "2026-01-15T10:01:00", "2026-13-15T10:01:00Z"] {
         let v = rejected(clientvpn(&["--now", bad], &fixture("responses/clientvpn.xml")), 2, "usage_error");
         assert!(v["error"]["message"].as_str().unwrap().contains("--now"), "{v}");
@@ -444,7 +444,7 @@ fn bad_now() {
 }
 
 #[test]
-fn bad_clock_skew() {
+fn clock_skew_out_of_range_is_a_usage_error() {
     rejected(
         clientvpn(&["--clock-skew", "100000000000"], &fixture("responses/clientvpn.xml")),
         2,
@@ -455,7 +455,7 @@ fn bad_clock_skew() {
 }
 
 #[test]
-fn metadata_without_signing_key() {
+fn metadata_without_signing_key_is_a_configuration_error() {
     let mut args = strings(&["verify", "--profile", "clientvpn", "--idp-metadata"]);
     args.push(fixture("metadata/no-keys.xml"));
     args.extend(strings(&["--now", NOW]));
@@ -471,7 +471,7 @@ fn metadata_without_signing_key() {
 }
 
 #[test]
-fn unreadable_files() {
+fn unreadable_files_are_configuration_or_input_errors() {
     let mut args =
         strings(&["verify", "--profile", "clientvpn", "--idp-metadata", "/nonexistent/metadata.xml"]);
     args.push(fixture("responses/clientvpn.xml"));
@@ -484,7 +484,7 @@ fn unreadable_files() {
 }
 
 #[test]
-fn metadata_entity_id_must_match() {
+fn metadata_entity_id_must_match_the_configured_one() {
     let args = clientvpn(
         &["--idp-entity-id", "https://sts.windows.net/other/"],
         &fixture("responses/clientvpn.xml"),
@@ -622,7 +622,7 @@ fn check_bench_shape(v: &Value, iterations: u64) {
 }
 
 #[test]
-fn bench_json_shape() {
+fn bench_json_reports_timings_in_a_fixed_shape() {
     let mut args =
         clientvpn(&["--iterations", "50", "--format", "json"], &fixture("responses/clientvpn.xml"));
     args[0] = "bench".into();
@@ -630,7 +630,7 @@ fn bench_json_shape() {
 }
 
 #[test]
-fn bench_other_algorithms() {
+fn bench_runs_sha512_ecdsa_and_inclusive_namespaces() {
     // Few iterations: not fewer than the batches.
     let mut args = generic(
         "bench",
@@ -652,7 +652,7 @@ fn bench_other_algorithms() {
 }
 
 #[test]
-fn bench_text() {
+fn bench_text_reports_rate_floor_and_ratio() {
     let mut args = clientvpn(&["--iterations", "20"], &fixture("responses/clientvpn.xml"));
     args[0] = "bench".into();
     let out = samlguard(&args, None);

@@ -8,6 +8,7 @@ mod common;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
+use proptest::test_runner::{FileFailurePersistence, RngSeed};
 use samlguard::trust::SpMetadata;
 use samlguard::{AwsConsole, ClientVpn, Context, IdentityCenter, Policy, Profile, Verified};
 
@@ -102,7 +103,17 @@ fn apply(original: &[u8], mutations: &[Mutation]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed: every run tries the same cases; a failure's seed is also
+    // appended to proptest-regressions/mutation_props.txt (commit it) and replays first.
+    #![proptest_config(ProptestConfig {
+        cases: 1500,
+        rng_seed: RngSeed::Fixed(0x5167_ed17),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/mutation_props.txt"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn client_vpn_mutations_are_refused_or_change_nothing(mutations in prop::collection::vec(mutation(), 1..4)) {

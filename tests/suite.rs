@@ -3,10 +3,22 @@
 //! and, with the `cli` feature, through the `samlguard verify` binary. Each
 //! case records its expected verdict and error kind; for comment/CDATA/PI
 //! splitting, acceptance is allowed only with the full signed text.
+//!
+//! A `harness = false` test (libtest-mimic): one named trial per case and
+//! route, `library::<name>` and `cli::<name>`, so `cargo test xsw3` runs one
+//! case both ways and `cargo test -- --list` shows them all. A name is the
+//! case's class (`attack03`, or the policy class such as `time_window`) and
+//! its file name; when several cases share both, the first words of the
+//! description tell them apart (see [`case_names`]). The CLI route leaves
+//! out only the replay cases (one process is one Policy).
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use libtest_mimic::{Arguments, Failed, Trial};
 
 use samlguard::crypto::{Algorithms, PublicKey};
 use samlguard::trust::{ConfigError, IdpTrust, MetadataOptions, SpMetadata};
@@ -89,8 +101,8 @@ fn trust(case: &serde_json::Value) -> Result<IdpTrust, ConfigError> {
 }
 
 /// What a validation reported: the verdict, and on acceptance every reported
-/// value (NameID first).
-type Outcome = Result<Vec<String>, &'static str>;
+/// value (NameID first); on refusal the error kind.
+type Outcome = Result<Vec<String>, String>;
 
 fn validate(case: &serde_json::Value) -> Outcome {
     // Identity Center is built from the metadata bytes: the profile's own
@@ -104,12 +116,12 @@ fn validate(case: &serde_json::Value) -> Outcome {
                     case["sp_metadata"].as_str().expect("identity-center cases name their SP metadata"),
                 ),
             )
-            .map_err(|e| e.kind().as_str())?,
+            .map_err(|e| e.kind().to_string())?,
         ),
         _ => None,
     };
-    let sp = sp_metadata(case).map_err(|e| e.kind().as_str())?;
-    let trust = trust(case).map_err(|e| e.kind().as_str())?;
+    let sp = sp_metadata(case).map_err(|e| e.kind().to_string())?;
+    let trust = trust(case).map_err(|e| e.kind().to_string())?;
     let algorithms = if case["allow_sha1"] == true { Algorithms::ALLOW_SHA1 } else { Algorithms::STRICT };
     let now = case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").parse().unwrap();
     // Like the CLI: without a request ID, InResponseTo is not matched (and
@@ -127,12 +139,13 @@ fn validate(case: &serde_json::Value) -> Outcome {
             .chain(login.assertion().attributes.iter().flat_map(|a| a.values.iter().map(str::to_string)))
             .collect()
     };
-    let mut last = Err("never ran");
+    let mut last = Err("never ran".to_string());
     match case["profile"].as_str().unwrap() {
         "clientvpn" => {
             let policy = Policy::<ClientVpn>::new(trust).with_algorithms(algorithms);
             for _ in 0..times {
-                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
+                last =
+                    policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().to_string());
             }
         }
         "aws-console" => {
@@ -142,7 +155,8 @@ fn validate(case: &serde_json::Value) -> Outcome {
                 None => policy,
             };
             for _ in 0..times {
-                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
+                last =
+                    policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().to_string());
             }
         }
         "identity-center" => {
@@ -153,7 +167,8 @@ fn validate(case: &serde_json::Value) -> Outcome {
             }
             .with_algorithms(algorithms);
             for _ in 0..times {
-                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
+                last =
+                    policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().to_string());
             }
         }
         "generic" => {
@@ -163,7 +178,8 @@ fn validate(case: &serde_json::Value) -> Outcome {
             }
             .with_algorithms(algorithms);
             for _ in 0..times {
-                last = policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().as_str());
+                last =
+                    policy.validate(&bytes, &context).map(|l| values(&l)).map_err(|e| e.kind().to_string());
             }
         }
         other => panic!("unknown profile {other}"),
@@ -200,133 +216,217 @@ fn judge(case: &serde_json::Value, outcome: &Outcome) -> Option<String> {
     }
 }
 
-#[test]
-fn every_case_through_the_library() {
-    let cases = cases();
-    let mut failures = Vec::new();
-    let mut per_class: BTreeMap<String, usize> = BTreeMap::new();
-    let mut per_kind: BTreeMap<String, usize> = BTreeMap::new();
-    for case in &cases {
-        let outcome = validate(case);
-        *per_class.entry(format!("{} {}", case["suite"].as_str().unwrap(), case["class"])).or_default() += 1;
-        *per_kind.entry(outcome.as_ref().map_or_else(|k| k.to_string(), |_| "valid".into())).or_default() +=
-            1;
-        if let Some(problem) = judge(case, &outcome) {
-            failures.push(format!(
-                "{} ({}): {problem}",
-                case["file"].as_str().unwrap(),
-                case["description"].as_str().unwrap()
-            ));
+// ---------------------------------------------------------------------------
+// Trial names
+
+/// Words that say little in a name; dropped from description variants.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "is", "it", "its", "of", "on", "one",
+    "or", "s", "same", "still", "the", "then", "to", "with",
+];
+
+/// Lower-case snake_case words of `text`: split on anything but ASCII
+/// letters and digits, and at camelCase humps (`NotOnOrAfter` gives
+/// `not_on_or_after`); digits grouped by `:` or `,` stay one word
+/// (`10:03:00Z` gives `100300`, `10,000` gives `10000`).
+fn words(text: &str, drop_stop_words: bool) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut joined = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = |i: usize| {
+            i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+        };
+        let time_zone = c == 'Z'
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && !chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric);
+        if (matches!(c, ':' | ',') && between_digits(i)) || time_zone {
+            continue;
         }
+        joined.push(c);
     }
-    eprintln!("{} cases; per class: {per_class:?}\noutcomes: {per_kind:?}", cases.len());
-    // Every attack class of the manual's attacks chapter has at least one case.
-    for class in 1..=37 {
-        assert!(per_class.contains_key(&format!("attack {class}")), "no case for attack class {class}");
+    joined
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|token| !token.is_empty())
+        .filter(|token| !drop_stop_words || !STOP_WORDS.contains(&token.to_ascii_lowercase().as_str()))
+        .map(|token| {
+            let token: Vec<char> = token.chars().collect();
+            let mut word = String::new();
+            for (i, &c) in token.iter().enumerate() {
+                let hump = c.is_ascii_uppercase()
+                    && i > 0
+                    && (token[i - 1].is_ascii_lowercase() || token[i - 1].is_ascii_digit())
+                    && token.get(i + 1).is_some_and(char::is_ascii_lowercase);
+                if hump {
+                    word.push('_');
+                }
+                word.push(c.to_ascii_lowercase());
+            }
+            word
+        })
+        .collect()
+}
+
+/// The class part of a name: `attack03` for attack class 3 (two digits, so
+/// `attack03` does not also select `attack30`..`attack37`), or the policy
+/// class itself (`time_window`).
+fn class_name(case: &serde_json::Value) -> String {
+    match &case["class"] {
+        serde_json::Value::Number(n) => format!("attack{:02}", n.as_u64().expect("attack class number")),
+        serde_json::Value::String(s) => words(s, false).join("_"),
+        other => panic!("class {other} is neither a number nor a name"),
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+}
+
+/// One unique snake_case name per case: `<class>_<file stem>`, plus the
+/// first five words of the description (stop words left out) when other
+/// cases share the class and the file. Panics, failing the whole test
+/// binary, when two cases still get the same name.
+fn case_names(cases: &[serde_json::Value]) -> Vec<String> {
+    let key = |case: &serde_json::Value| (class_name(case), case["file"].as_str().unwrap().to_string());
+    let mut sharing: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for case in cases {
+        *sharing.entry(key(case)).or_default() += 1;
+    }
+    let names: Vec<String> = cases
+        .iter()
+        .map(|case| {
+            let (class, file) = key(case);
+            let stem = std::path::Path::new(&file).file_stem().unwrap().to_string_lossy().into_owned();
+            let mut name = format!("{class}_{}", words(&stem, false).join("_"));
+            if sharing[&(class, file)] > 1 {
+                let variant = words(case["description"].as_str().unwrap(), true);
+                name = format!("{name}_{}", variant[..variant.len().min(5)].join("_"));
+            }
+            name
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let duplicates: Vec<&String> = names.iter().filter(|n| !seen.insert(n.as_str())).collect();
+    assert!(duplicates.is_empty(), "cases.json gives several cases the same trial name: {duplicates:?}");
+    names
+}
+
+fn describe(case: &serde_json::Value, problem: &str) -> Failed {
+    format!("{} ({}): {problem}", case["file"].as_str().unwrap(), case["description"].as_str().unwrap())
+        .into()
+}
+
+// ---------------------------------------------------------------------------
+// Routes
+
+/// Outcome kinds seen by the library trials, printed after the run.
+static OUTCOMES: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+
+fn through_the_library(case: &serde_json::Value) -> Result<(), Failed> {
+    let outcome = validate(case);
+    let kind = outcome.as_ref().map_or_else(Clone::clone, |_| "valid".to_string());
+    *OUTCOMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(kind).or_default() += 1;
+    if let Some(problem) = judge(case, &outcome) {
+        return Err(describe(case, &problem));
+    }
+    // Only the library says whether the envelope was reported.
+    if let (Some(expected), Ok(values)) = (case["expect_envelope"].as_bool(), &outcome)
+        && values[1] != format!("envelope={expected}")
+    {
+        return Err(describe(case, &format!("{}, expected envelope={expected}", values[1])));
+    }
+    Ok(())
+}
+
+/// Whether the case can go through the CLI: one process is one Policy, so
+/// replays cannot be shown through it.
+fn cli_can_run(case: &serde_json::Value) -> bool {
+    case["validate_twice"] != true
+}
+
+/// Scratch directory for the CLI's input files, removed after the run.
+fn scratch_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("samlguard-suite-{}", std::process::id()))
 }
 
 #[cfg(feature = "cli")]
-#[test]
-fn every_case_through_the_cli() {
-    let cases = cases();
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    let dir = std::env::temp_dir().join(format!("samlguard-suite-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for (index, case) in cases.iter().enumerate() {
-        // One process is one Policy, so replays cannot be shown through the
-        // CLI; nor can a metadata-signing certificate be given to it.
-        if case["validate_twice"] == true || case["metadata_signer"].is_string() {
-            continue;
+fn through_the_cli(name: &str, case: &serde_json::Value) -> Result<(), Failed> {
+    let path = scratch_dir().join(format!("{name}.xml"));
+    std::fs::create_dir_all(scratch_dir()).unwrap();
+    std::fs::write(&path, input(case)).unwrap();
+    let trust = case["trust"].as_str().unwrap();
+    let mut args: Vec<std::ffi::OsString> =
+        ["verify", "--profile", case["profile"].as_str().unwrap(), "--format", "json"]
+            .into_iter()
+            .map(Into::into)
+            .collect();
+    let mut flag = |name: &str, value: std::ffi::OsString| {
+        args.push(name.into());
+        args.push(value);
+    };
+    if trust.ends_with(".xml") {
+        flag("--idp-metadata", common::testdata_path(trust).into());
+        if let Some(signer) = case["metadata_signer"].as_str() {
+            flag("--metadata-signer", common::testdata_path(signer).into());
         }
-        let path = dir.join(format!("case-{index}.xml"));
-        std::fs::write(&path, input(case)).unwrap();
-        let trust = case["trust"].as_str().unwrap();
-        let mut args: Vec<std::ffi::OsString> =
-            ["verify", "--profile", case["profile"].as_str().unwrap(), "--format", "json"]
-                .into_iter()
-                .map(Into::into)
-                .collect();
-        let mut flag = |name: &str, value: std::ffi::OsString| {
-            args.push(name.into());
-            args.push(value);
-        };
-        if trust.ends_with(".xml") {
-            flag("--idp-metadata", common::testdata_path(trust).into());
-        } else {
-            flag("--idp-cert", common::testdata_path(trust).into());
-            flag("--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER).into());
-        }
-        flag("--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").into());
-        if let Some(id) = case["request_id"].as_str() {
-            flag("--in-response-to", id.into());
-        }
-        for audience in strings(case, "audiences") {
-            flag("--audience", audience.into());
-        }
-        for url in strings(case, "acs_urls") {
-            flag("--acs-url", url.into());
-        }
-        if let Some(sp) = case["sp_metadata"].as_str() {
-            flag("--sp-metadata", common::testdata_path(sp).into());
-        }
-        if case["allow_sha1"] == true {
-            args.push("--allow-sha1".into());
-        }
-        args.push(path.clone().into());
-        let output = common::samlguard(&args, None);
-        ran += 1;
-        let json: serde_json::Value = match serde_json::from_slice(&output.stdout) {
-            Ok(json) => json,
-            Err(e) => {
-                failures.push(format!("{}: no JSON on stdout ({e})", case["description"]));
-                continue;
-            }
-        };
-        let outcome: Outcome = if json["valid"] == true {
-            // The CLI does not report the envelope: no marker to compare.
-            let mut values =
-                vec![json["name_id"].as_str().unwrap_or_default().to_string(), "envelope=?".to_string()];
-            for list in json["attributes"].as_object().into_iter().flat_map(|m| m.values()) {
-                values.extend(
-                    list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)),
-                );
-            }
-            Ok(values)
-        } else {
-            Err(Box::leak(json["error"]["kind"].as_str().unwrap_or("?").to_string().into_boxed_str()))
-        };
-        let code = output.status.code();
-        let expected_code = match &outcome {
-            Ok(_) => 0,
-            Err(_) if case["stage"] == "config" => 2,
-            Err(_) => 1,
-        };
-        if code != Some(expected_code) {
-            failures.push(format!("{}: exit {code:?}, expected {expected_code}", case["description"]));
-        }
-        if let Some(problem) = judge(case, &outcome) {
-            failures.push(format!(
-                "{} ({}): {problem}",
-                case["file"].as_str().unwrap(),
-                case["description"].as_str().unwrap()
-            ));
-        }
+    } else {
+        flag("--idp-cert", common::testdata_path(trust).into());
+        flag("--idp-entity-id", case["entity_id"].as_str().unwrap_or(ISSUER).into());
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("{ran} cases through the CLI");
-    assert!(failures.is_empty(), "{} CLI cases failed:\n{}", failures.len(), failures.join("\n"));
+    flag("--now", case["now"].as_str().unwrap_or("2026-01-15T10:01:00Z").into());
+    if let Some(id) = case["request_id"].as_str() {
+        flag("--in-response-to", id.into());
+    }
+    for audience in strings(case, "audiences") {
+        flag("--audience", audience.into());
+    }
+    for url in strings(case, "acs_urls") {
+        flag("--acs-url", url.into());
+    }
+    if let Some(sp) = case["sp_metadata"].as_str() {
+        flag("--sp-metadata", common::testdata_path(sp).into());
+    }
+    if case["allow_sha1"] == true {
+        args.push("--allow-sha1".into());
+    }
+    args.push(path.clone().into());
+    let output = common::samlguard(&args, None);
+    let _ = std::fs::remove_file(&path);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| describe(case, &format!("no JSON on stdout ({e})")))?;
+    let outcome: Outcome = if json["valid"] == true {
+        // The CLI does not report the envelope: no marker to compare.
+        let mut values =
+            vec![json["name_id"].as_str().unwrap_or_default().to_string(), "envelope=?".to_string()];
+        for list in json["attributes"].as_object().into_iter().flat_map(|m| m.values()) {
+            values
+                .extend(list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)));
+        }
+        Ok(values)
+    } else {
+        Err(json["error"]["kind"].as_str().unwrap_or("?").to_string())
+    };
+    let mut problems = Vec::new();
+    let code = output.status.code();
+    let expected_code = match &outcome {
+        Ok(_) => 0,
+        Err(_) if case["stage"] == "config" => 2,
+        Err(_) => 1,
+    };
+    if code != Some(expected_code) {
+        problems.push(format!("exit {code:?}, expected {expected_code}"));
+    }
+    problems.extend(judge(case, &outcome));
+    if problems.is_empty() { Ok(()) } else { Err(describe(case, &problems.join("; "))) }
 }
 
-#[test]
+// ---------------------------------------------------------------------------
+// Whole-suite checks
+
+/// Every attack class of the manual's attacks chapter has at least one case.
+fn every_attack_class_has_a_case(cases: &[serde_json::Value]) -> Result<(), Failed> {
+    let classes: BTreeSet<u64> =
+        cases.iter().filter(|c| c["suite"] == "attack").filter_map(|c| c["class"].as_u64()).collect();
+    let missing: Vec<u64> = (1..=37).filter(|class| !classes.contains(class)).collect();
+    if missing.is_empty() { Ok(()) } else { Err(format!("no case for attack classes {missing:?}").into()) }
+}
+
 fn replay_error_names_the_assertion_id() {
     let policy = Policy::<AwsConsole>::new(common::entra_trust());
     let context = Context::new("2026-01-15T10:01:00Z".parse().unwrap());
@@ -335,4 +435,52 @@ fn replay_error_names_the_assertion_id() {
     let replay = policy.validate(&response, &context).unwrap_err();
     assert_eq!(replay.kind(), "replayed_assertion");
     assert_eq!(replay.to_string(), "assertion \"_a8f3e6d21-0c4b-4a97-b5e8-6d7c1f2a3b4c\" was already used");
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let cases = cases();
+    let names = case_names(&cases);
+    let mut trials = Vec::new();
+    let all = cases.clone();
+    trials.push(Trial::test("cases::every_attack_class_has_a_case", move || {
+        every_attack_class_has_a_case(&all)
+    }));
+    trials.push(Trial::test("library::replay_error_names_the_assertion_id", || {
+        replay_error_names_the_assertion_id();
+        Ok(())
+    }));
+    for (case, name) in cases.iter().zip(&names) {
+        let case = case.clone();
+        trials.push(Trial::test(format!("library::{name}"), move || through_the_library(&case)));
+    }
+    // The CLI route skips only the cases that need one Policy for two
+    // validations.
+    let cli_cases = cases.iter().filter(|c| cli_can_run(c)).count();
+    let replays = cases.iter().filter(|c| c["validate_twice"] == true).count();
+    assert_eq!(cli_cases + replays, cases.len());
+    #[cfg(feature = "cli")]
+    {
+        for (case, name) in cases.iter().zip(&names).filter(|(c, _)| cli_can_run(c)) {
+            let (case, name) = (case.clone(), name.clone());
+            trials.push(Trial::test(format!("cli::{name}"), move || through_the_cli(&name, &case)));
+        }
+        if !args.list {
+            eprintln!("{} cases through the library, {cli_cases} cases through the CLI", cases.len());
+        }
+    }
+    #[cfg(not(feature = "cli"))]
+    if !args.list {
+        eprintln!(
+            "{} cases through the library; the CLI route ({cli_cases} cases) needs `--features cli`",
+            cases.len()
+        );
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    let _ = std::fs::remove_dir_all(scratch_dir());
+    let outcomes = OUTCOMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !outcomes.is_empty() {
+        eprintln!("library outcomes: {outcomes:?}");
+    }
+    conclusion.exit_code()
 }

@@ -453,20 +453,20 @@ fn double_hyphen_in_comment() {
 // --- Limits ---------------------------------------------------------------------
 
 #[test]
-fn document_too_large() {
+fn document_byte_limit_refuses_one_over_and_accepts_the_limit() {
     rejects_with(b"<abc/>", &limits(|l| l.max_input_bytes = 5), "document_too_large", 1, 1);
     assert!(xml::parse_with_limits(b"<abc/>", &limits(|l| l.max_input_bytes = 6)).is_ok());
 }
 
 #[test]
-fn depth_limit() {
+fn depth_limit_refuses_one_over_and_accepts_the_limit() {
     let l = limits(|l| l.max_depth = 3);
     rejects_with(b"<a>\n <b>\n  <c>\n   <d/></c></b></a>", &l, "depth_limit", 4, 4);
     assert!(xml::parse_with_limits(b"<a><b><c/></b></a>", &l).is_ok());
 }
 
 #[test]
-fn node_limit() {
+fn node_limit_refuses_one_over_and_accepts_the_limit() {
     // Document node, root, comment fill the budget; the element is refused.
     let l = limits(|l| l.max_nodes = 3);
     rejects_with(b"<a><!--\n--><b/></a>", &l, "node_limit", 2, 4);
@@ -474,14 +474,14 @@ fn node_limit() {
 }
 
 #[test]
-fn attribute_limit() {
+fn attribute_limit_refuses_one_over_and_accepts_the_limit() {
     let l = limits(|l| l.max_attributes_per_element = 2);
     rejects_with(b"<a\n b='1'\n xmlns:c='urn:c'\n d='3'/>", &l, "attribute_limit", 4, 2);
     assert!(xml::parse_with_limits(b"<a b='1' xmlns:c='urn:c'/>", &l).is_ok());
 }
 
 #[test]
-fn attribute_value_limit() {
+fn attribute_value_limit_refuses_one_over_and_accepts_the_limit() {
     let l = limits(|l| l.max_attribute_value_bytes = 3);
     // The position is where the value starts, after the quote.
     rejects_with(b"<a>\n <b c='1234'/></a>", &l, "attribute_value_limit", 2, 8);
@@ -496,7 +496,7 @@ fn attribute_value_limit_counts_bytes_as_written() {
 }
 
 #[test]
-fn namespace_limit() {
+fn namespace_limit_refuses_one_over_and_accepts_the_limit() {
     let l = limits(|l| l.max_namespace_declarations = 2);
     rejects_with(
         b"<a xmlns:a='urn:a'>\n<b xmlns:b='urn:b'/>\n<c xmlns:c='urn:c'/></a>",
@@ -657,7 +657,7 @@ fn hundred_thousand_levels_within_raised_limit_do_not_overflow_the_stack() {
 /// parser for tags, exact terminators for the rest): each malformed shape is
 /// refused with its kind at the `<` (or `&`) that starts it.
 #[test]
-fn markup_boundaries() {
+fn malformed_markup_is_refused_where_it_starts() {
     rejects(b"<a>x<b</a>", "invalid_name", 1, 6);
     rejects(b"<a>x</a", "xml_syntax", 1, 5);
     rejects(b"<a><!-- x ->", "xml_syntax", 1, 4);

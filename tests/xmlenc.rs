@@ -697,9 +697,20 @@ fn structural_refusals_have_their_own_kinds() {
 mod mutations {
     use super::*;
     use proptest::prelude::*;
+    use proptest::test_runner::{FileFailurePersistence, RngSeed};
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        // A fixed seed: every run tries the same cases; a failure's seed is also
+        // appended to proptest-regressions/xmlenc.txt (commit it) and replays first.
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            rng_seed: RngSeed::Fixed(0x0e2c_a5e5),
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/proptest-regressions/xmlenc.txt"
+            )))),
+            ..ProptestConfig::default()
+        })]
 
         /// Random byte edits anywhere in a fixture: a parse error, a refusal
         /// or (for edits that change nothing that matters) a plaintext, never

@@ -14,8 +14,9 @@
 //!   attack needs a signature that still verifies) through the library and
 //!   through `samlguard verify`, each as its own named trial with its expected
 //!   verdict and error kind.
-//! - `tests/dsig_profile.rs` checks the signature profile rule by rule, on
-//!   xmlsec1-signed cases and on mutations of a valid signature.
+//! - `tests/dsig_profile.rs` checks the signature profile rule by rule on
+//!   xmlsec1-signed cases; `tests/dsig_mutations.rs` on mutations of a valid
+//!   signature, each its own named trial with its expected kind.
 //! - `tests/dsig_vectors.rs` and `tests/policy_vectors.rs` run the real-IdP and
 //!   attack samples collected from other projects (`SAMLGUARD_VECTORS`).
 //! - `tests/oracle.rs` compares every signature verdict with libxmlsec1 on the

@@ -548,7 +548,17 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        // A fixed seed: every run tries the same cases; a failure's seed is also
+        // appended to proptest-regressions/capture.txt (commit it) and replays first.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xca97_c0de),
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/proptest-regressions/capture.txt"
+            )))),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
 
         /// Any text, JSON-looking or not, gives bytes or a refusal.
         #[test]
