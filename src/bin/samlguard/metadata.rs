@@ -26,7 +26,7 @@ use crate::certificate::{self, EXPIRY_WARNING_DAYS, Validity, days_between};
 use crate::failure::Failure;
 use crate::output::{emit, emit_json, rfc3339, show, show_message};
 use crate::report::Report;
-use crate::setup::{read_input, system_now};
+use crate::setup::read_input;
 use crate::style::Style;
 
 /// Metadata files are read up to this size (Entra's are a few KiB).
@@ -78,16 +78,7 @@ enum Signature {
 }
 
 pub(crate) fn run(args: &MetadataArgs) -> Result<ExitCode, Failure> {
-    let now = match &args.now {
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .map_err(|e| {
-                Failure::usage(format!(
-                    "--now {text:?} is not an RFC 3339 time like 2026-01-15T10:01:00Z: {e}"
-                ))
-            })?
-            .with_timezone(&Utc),
-        None => system_now()?,
-    };
+    let now = crate::setup::now(args.now.as_deref())?;
     let bytes = read_input(&args.file, MAX_METADATA_BYTES)?;
     if bytes.len() > MAX_METADATA_BYTES {
         return Err(Failure::new(

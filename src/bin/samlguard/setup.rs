@@ -187,8 +187,22 @@ fn read_config(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
+/// `--now`, or the system clock.
+pub(crate) fn now(flag: Option<&str>) -> Result<DateTime<Utc>, Failure> {
+    match flag {
+        Some(text) => Ok(DateTime::parse_from_rfc3339(text)
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "--now {text:?} is not an RFC 3339 time like 2026-01-15T10:01:00Z: {e}"
+                ))
+            })?
+            .with_timezone(&Utc)),
+        None => system_now(),
+    }
+}
+
 /// The system clock, read here and only here (the library never reads it).
-pub(crate) fn system_now() -> Result<DateTime<Utc>, Failure> {
+fn system_now() -> Result<DateTime<Utc>, Failure> {
     let clock_error =
         || Failure::new(2, "clock", "the system clock is before 1970 or out of range: pass --now");
     let since = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| clock_error())?;
@@ -207,16 +221,7 @@ pub(crate) fn setup(args: &PolicyArgs, replay: bool) -> Result<Setup, Failure> {
             "--idp-cert requires --idp-entity-id (the IdP's entity ID, which must be the responses' Issuer)",
         ));
     }
-    let now = match &args.now {
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .map_err(|e| {
-                Failure::usage(format!(
-                    "--now {text:?} is not an RFC 3339 time like 2026-01-15T10:01:00Z: {e}"
-                ))
-            })?
-            .with_timezone(&Utc),
-        None => system_now()?,
-    };
+    let now = now(args.now.as_deref())?;
     if args.clock_skew > MAX_CLOCK_SKEW_SECONDS {
         return Err(Failure::usage(format!(
             "--clock-skew {} is more than {MAX_CLOCK_SKEW_SECONDS} seconds (to check an old response, use --now)",
