@@ -52,21 +52,13 @@ this file only writes templates and moves XML text around, byte for byte.
 import re
 import sys
 
+from gen import read, write
+
 XENC = "http://www.w3.org/2001/04/xmlenc#"
 XENC11 = "http://www.w3.org/2009/xmlenc11#"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 ELEMENT = XENC + "Element"
-
-
-def read(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
-
-
-def write(path, text):
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
 
 
 def options(args):

@@ -49,6 +49,8 @@ set -euo pipefail
 
 TD="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$TD"
+# shellcheck source=self-signed.sh
+source "$TD/self-signed.sh"
 
 for tool in xmlsec1 openssl python3; do
   command -v "$tool" >/dev/null || { echo "generate-xmlenc.sh: $tool not found" >&2; exit 1; }
@@ -92,30 +94,7 @@ sp_key() {
   [[ -f keys/$name.key && -f keys/$name.crt ]] && return 0
   echo "generating keys/$name.{key,crt}"
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/$name.key" 2>/dev/null
-  mkdir -p "$ca"; : >"$ca/index.txt"; echo "$serial" >"$ca/serial"
-  cat >"$ca/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-database = $ca/index.txt
-new_certs_dir = $ca
-serial = $ca/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-x509_extensions = ext
-[ policy_any ]
-commonName = supplied
-[ ext ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,keyEncipherment
-subjectKeyIdentifier = hash
-EOF
-  openssl req -new -key "$WORK/$name.key" -subj "/CN=$cn" -out "$ca/csr.pem"
-  openssl ca -batch -config "$ca/ca.cnf" -selfsign -keyfile "$WORK/$name.key" \
-    -in "$ca/csr.pem" -out "keys/$name.crt" -notext \
-    -startdate 20250101000000Z -enddate 20450101000000Z 2>/dev/null
+  self_signed "$WORK/$name.key" "$cn" "$serial" keyEncipherment "keys/$name.crt" "$ca"
   if [[ $form == pkcs8 ]]; then
     cp "$WORK/$name.key" "keys/$name.key"
     openssl pkey -in "$WORK/$name.key" -traditional -out "keys/$name.pkcs1.key"

@@ -52,9 +52,11 @@ XP_METADATA="/*[local-name()='EntityDescriptor']/*[local-name()='Signature' and 
 # ---------------------------------------------------------------------------
 # Keys (generated once; committed; test keys only)
 
+# shellcheck source=self-signed.sh
+source "$TD/self-signed.sh"
+
 # make_key NAME KEYSPEC CN SERIAL
-#   KEYSPEC: rsa:BITS or ec:CURVE. Self-signed via `openssl ca -selfsign`
-#   because OpenSSL 3.0's `req -x509` cannot set an explicit notBefore.
+#   KEYSPEC: rsa:BITS or ec:CURVE; the certificate from self-signed.sh.
 make_key() {
   local name="$1" spec="$2" cn="$3" serial="$4"
   [[ -f keys/$name.key && -f keys/$name.crt ]] && return 0
@@ -63,33 +65,7 @@ make_key() {
     rsa:*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${spec#rsa:}" -out "keys/$name.key" 2>/dev/null ;;
     ec:*)  openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${spec#ec:}" -out "keys/$name.key" ;;
   esac
-  local ca="$WORK/ca-$name"
-  mkdir -p "$ca"
-  : >"$ca/index.txt"
-  echo "$serial" >"$ca/serial"
-  cat >"$ca/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-database = $ca/index.txt
-new_certs_dir = $ca
-serial = $ca/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-x509_extensions = ext
-[ policy_any ]
-commonName = supplied
-[ ext ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-subjectKeyIdentifier = hash
-EOF
-  openssl req -new -key "keys/$name.key" -subj "/CN=$cn" -out "$ca/csr.pem"
-  openssl ca -batch -config "$ca/ca.cnf" -selfsign -keyfile "keys/$name.key" \
-    -in "$ca/csr.pem" -out "keys/$name.crt" -notext \
-    -startdate 20250101000000Z -enddate 20450101000000Z 2>/dev/null
+  self_signed "keys/$name.key" "$cn" "$serial" digitalSignature "keys/$name.crt" "$WORK/ca-$name"
 }
 
 make_keys() {
