@@ -11,6 +11,26 @@
 //! The rules of each are in the manual's [profiles](crate::manual::profiles)
 //! chapter.
 
+/// `Deref` and `AsRef` to the [`Login`](crate::Login) a profile's login
+/// type wraps in its `login` field: every profile's login is a `Login` plus
+/// its own claims.
+macro_rules! derefs_to_login {
+    ($login:ty) => {
+        impl std::ops::Deref for $login {
+            type Target = crate::Login;
+            fn deref(&self) -> &crate::Login {
+                &self.login
+            }
+        }
+
+        impl AsRef<crate::Login> for $login {
+            fn as_ref(&self) -> &crate::Login {
+                &self.login
+            }
+        }
+    };
+}
+
 mod aws_console;
 mod clientvpn;
 mod error;

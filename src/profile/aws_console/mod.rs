@@ -61,18 +61,7 @@ pub struct AwsConsoleLogin {
     transitive_tag_keys: Vec<String>,
 }
 
-impl std::ops::Deref for AwsConsoleLogin {
-    type Target = Login;
-    fn deref(&self) -> &Login {
-        &self.login
-    }
-}
-
-impl AsRef<Login> for AwsConsoleLogin {
-    fn as_ref(&self) -> &Login {
-        &self.login
-    }
-}
+derefs_to_login!(AwsConsoleLogin);
 
 impl AwsConsoleLogin {
     /// Whether the attribute `name` is one of AWS's (reported as claims).

@@ -43,18 +43,7 @@ pub struct ClientVpnLogin {
     last_name: Option<String>,
 }
 
-impl std::ops::Deref for ClientVpnLogin {
-    type Target = Login;
-    fn deref(&self) -> &Login {
-        &self.login
-    }
-}
-
-impl AsRef<Login> for ClientVpnLogin {
-    fn as_ref(&self) -> &Login {
-        &self.login
-    }
-}
+derefs_to_login!(ClientVpnLogin);
 
 impl ClientVpnLogin {
     /// Whether the attribute `name` is one of Client VPN's (reported as claims).

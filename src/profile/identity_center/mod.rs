@@ -78,18 +78,7 @@ pub struct IdentityCenterLogin {
     access_control_tags: Vec<SessionTag>,
 }
 
-impl std::ops::Deref for IdentityCenterLogin {
-    type Target = Login;
-    fn deref(&self) -> &Login {
-        &self.login
-    }
-}
-
-impl AsRef<Login> for IdentityCenterLogin {
-    fn as_ref(&self) -> &Login {
-        &self.login
-    }
-}
+derefs_to_login!(IdentityCenterLogin);
 
 impl IdentityCenterLogin {
     /// Whether the attribute `name` is an access-control attribute (reported
