@@ -41,7 +41,7 @@
 //! | 11 | Signed error response plus a decoy Signature carrying an Assertion in ds:Object | OneUptime#2981 | [one assertion], [signature profile] (no ds:Object, no second Signature), Status check | `assertion_count`, `assertion_position` |
 //! | 12 | Several root elements, trailing text or PI | CVE-2022-39299 | [strict XML] | `multiple_root_elements`, `text_outside_root`; a trailing PI or comment is harmless and accepted |
 //! | 13 | Duplicate ID anywhere, including a foreign-namespace `ID` | CVE-2025-23369 family | [unique IDs] | `duplicate_id` |
-//! | 14 | XPointer and odd Reference URIs (`#element(/1/3)`, `#xpointer(…)`, `#`, external, query) | samael test vectors | [signature profile] (`#` + NCName of the parent only) | `reference_uri` |
+//! | 14 | XPointer and odd Reference URIs (`#element(/1/3)`, `#xpointer(…)`, `#`, external, query) | samael test vectors | [signature profile] (`#` + the parent's own `ID`, matched exactly: NCName characters, even a leading digit, so no XPointer or other fragment syntax) | `reference_uri` |
 //! | 15 | Signature referencing an ancestor or a non-parent element | samael `ancestor_attack` | [signature profile] | `reference_uri`, `assertion_not_signed` |
 //! | 16 | Two References, or a Manifest reference | CVE-2024-45409 family | [signature profile] | `reference_count`, `forbidden_element` |
 //! | 17 | Two or wrapped SignedInfo, duplicate SignatureValue / methods / DigestValue / KeyInfo | CVE-2019-3465, CVE-2020-15216, CVE-2025-29774 | [signature profile] (each child exactly once, in schema order) | `malformed_signature` |
