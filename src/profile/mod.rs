@@ -62,6 +62,23 @@ fn has_deceptive(value: &str) -> bool {
         || value.bytes().any(|b| b.is_ascii_control())
 }
 
+/// The SAML 1.1 emailAddress NameID format, the one Client VPN and Identity
+/// Center require.
+const EMAIL_FORMAT: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+
+/// The Assertion's NameID, which must be present and in the emailAddress
+/// format (its value is each profile's to check).
+fn email_name_id(assertion: &Assertion) -> Result<&crate::saml::NameId, ClaimError> {
+    let name_id = assertion.name_id.as_ref().ok_or(ClaimError::NameId(NameIdProblem::Missing))?;
+    if name_id.format.as_deref() != Some(EMAIL_FORMAT) {
+        return Err(ClaimError::NameId(NameIdProblem::Format {
+            expected: Some(EMAIL_FORMAT),
+            found: name_id.format.as_deref().map(Into::into),
+        }));
+    }
+    Ok(name_id)
+}
+
 /// The values of `name`, or an empty list.
 fn values<'a>(assertion: &'a Assertion, name: &str) -> &'a Values {
     assertion.attribute(name).unwrap_or(&crate::saml::NO_VALUES)

@@ -7,6 +7,8 @@ mod urls;
 
 pub use arn::{Arn, AwsRole};
 pub use tags::SessionTag;
+#[cfg(feature = "serde")]
+pub(super) use tags::TagMap;
 pub(super) use tags::prefixed_tags;
 
 use chrono::TimeDelta;
@@ -170,19 +172,13 @@ fn roles(assertion: &Assertion) -> Result<Vec<AwsRole>, ClaimError> {
 impl serde::Serialize for AwsConsoleLogin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        struct Tags<'a>(&'a [SessionTag]);
-        impl serde::Serialize for Tags<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_map(self.0.iter().map(|t| (&t.key, &t.value)))
-            }
-        }
         let mut map = serializer.serialize_map(None)?;
         self.login.serialize_fields(&mut map)?;
         map.serialize_entry("roles", &self.roles)?;
         map.serialize_entry("role_session_name", &self.role_session_name)?;
         map.serialize_entry("session_duration", &self.session_duration)?;
         map.serialize_entry("source_identity", &self.source_identity)?;
-        map.serialize_entry("principal_tags", &Tags(&self.principal_tags))?;
+        map.serialize_entry("principal_tags", &TagMap(&self.principal_tags))?;
         map.serialize_entry("transitive_tag_keys", &self.transitive_tag_keys)?;
         map.end()
     }

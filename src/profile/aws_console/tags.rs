@@ -19,6 +19,17 @@ pub struct SessionTag {
     pub value: String,
 }
 
+/// Session tags serialized as one JSON object, key to value, in order.
+#[cfg(feature = "serde")]
+pub(in crate::profile) struct TagMap<'a>(pub(in crate::profile) &'a [SessionTag]);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for TagMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|t| (&t.key, &t.value)))
+    }
+}
+
 /// Letters, digits, spaces and `_ . : / = + - @` (AWS's tag characters).
 fn is_tag_text(s: &str) -> bool {
     s.chars().all(|c| c.is_alphanumeric() || " _.:/=+-@".contains(c))

@@ -3,7 +3,7 @@
 
 pub mod authorization;
 
-use super::{ClaimError, NameIdProblem, has_deceptive, single, values};
+use super::{ClaimError, NameIdProblem, email_name_id, has_deceptive, single, values};
 use crate::Error;
 use crate::input::InputLimits;
 use crate::policy::{
@@ -23,7 +23,6 @@ const ACS_URLS: [&str; 3] = [
 const MEMBER_OF: &str = "memberOf";
 /// Entra's group-overage claim, sent instead of the groups.
 const GROUPS_LINK: &str = "http://schemas.microsoft.com/claims/groups.link";
-pub(crate) const EMAIL_FORMAT: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 /// AWS: "Users can belong to a maximum of 200 groups"; group IDs and name IDs
 /// are at most 255 characters.
 const MAX_GROUPS: usize = 200;
@@ -101,13 +100,7 @@ impl Profile for ClientVpn {
 /// An email address of at most 255 characters, in the emailAddress format,
 /// with nothing that could make it look like another address.
 fn check_name_id(assertion: &Assertion) -> Result<(), ClaimError> {
-    let name_id = assertion.name_id.as_ref().ok_or(ClaimError::NameId(NameIdProblem::Missing))?;
-    if name_id.format.as_deref() != Some(EMAIL_FORMAT) {
-        return Err(ClaimError::NameId(NameIdProblem::Format {
-            expected: Some(EMAIL_FORMAT),
-            found: name_id.format.as_deref().map(Into::into),
-        }));
-    }
+    let name_id = email_name_id(assertion)?;
     if name_id.value.chars().count() > MAX_LENGTH {
         return Err(ClaimError::NameId(NameIdProblem::TooLong { limit: MAX_LENGTH }));
     }

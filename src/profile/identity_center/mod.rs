@@ -4,13 +4,12 @@
 mod email;
 
 use super::aws_console::prefixed_tags;
-use super::{ClaimError, NameIdProblem, SessionTag, TagProblem, has_deceptive};
+use super::{ClaimError, NameIdProblem, SessionTag, TagProblem, email_name_id, has_deceptive};
 use crate::Error;
 use crate::policy::{AcsUrls, Login, Policy, Profile, Settings, sealed};
 use crate::saml::Assertion;
 use crate::trust::{ConfigError, IdpTrust, MetadataOptions, SpMetadata};
 
-const EMAIL_FORMAT: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 /// Attributes under this prefix are Identity Center's access-control
 /// attributes (attribute-based access control).
 const ACCESS_CONTROL: &str = "https://aws.amazon.com/SAML/Attributes/AccessControl:";
@@ -157,13 +156,7 @@ impl Profile for IdentityCenter {
 
 /// The emailAddress format and an addr-spec of at most 128 characters.
 fn check_name_id(assertion: &Assertion) -> Result<(), ClaimError> {
-    let name_id = assertion.name_id.as_ref().ok_or(ClaimError::NameId(NameIdProblem::Missing))?;
-    if name_id.format.as_deref() != Some(EMAIL_FORMAT) {
-        return Err(ClaimError::NameId(NameIdProblem::Format {
-            expected: Some(EMAIL_FORMAT),
-            found: name_id.format.as_deref().map(Into::into),
-        }));
-    }
+    let name_id = email_name_id(assertion)?;
     let value = name_id.value.as_str();
     if value.len() > email::MAX_CHARS && value.chars().count() > email::MAX_CHARS {
         return Err(ClaimError::NameId(NameIdProblem::TooLong { limit: email::MAX_CHARS }));
@@ -191,16 +184,10 @@ fn access_control_tags(assertion: &Assertion) -> Result<Vec<SessionTag>, ClaimEr
 impl serde::Serialize for IdentityCenterLogin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        struct Tags<'a>(&'a [SessionTag]);
-        impl serde::Serialize for Tags<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_map(self.0.iter().map(|t| (&t.key, &t.value)))
-            }
-        }
         let mut map = serializer.serialize_map(None)?;
         self.login.serialize_fields(&mut map)?;
         map.serialize_entry("email", self.email())?;
-        map.serialize_entry("access_control_tags", &Tags(&self.access_control_tags))?;
+        map.serialize_entry("access_control_tags", &super::aws_console::TagMap(&self.access_control_tags))?;
         map.end()
     }
 }
