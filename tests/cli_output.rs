@@ -240,8 +240,8 @@ impl Tmux {
         if Command::new("tmux").arg("-V").output().is_err() {
             // CI installs tmux and sets this, so the test cannot vanish there.
             assert!(
-                std::env::var_os("SAMLGUARD_REQUIRE_TMUX").is_none(),
-                "SAMLGUARD_REQUIRE_TMUX is set but tmux is not installed"
+                std::env::var_os("SAMLGUARD_REQUIRE_TOOLS").is_none(),
+                "SAMLGUARD_REQUIRE_TOOLS is set but tmux is not installed"
             );
             eprintln!("colour_and_layout_in_a_terminal: skipped (tmux is not installed)");
             return None;
