@@ -133,9 +133,7 @@ fn expect_sequence<'d, 'a, const N: usize>(
 /// that start with a digit). XPointer (`xpointer(…)`, `element(…)`) and
 /// other fragment syntaxes hold characters outside that set and are refused.
 fn is_id_fragment(id: &str) -> bool {
-    // An NCName once a name-start character is put in front: every character
-    // of `id` is then an NCName character.
-    !id.is_empty() && crate::xml::is_ncname(&format!("_{id}"))
+    crate::xml::is_ncname_chars(id)
 }
 
 /// The canonicalization an algorithm element names, if `allowed` holds it.

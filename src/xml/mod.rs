@@ -45,7 +45,7 @@ pub use document::{
 };
 pub use error::{TextPosition, XmlError, XmlErrorKind};
 pub use names::is_ncname;
-pub(crate) use names::{is_absolute_uri, same_name};
+pub(crate) use names::{is_absolute_uri, is_ncname_chars, same_name};
 pub(crate) use namespaces::Bindings;
 
 use lexer::decode;

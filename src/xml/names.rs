@@ -52,6 +52,16 @@ pub fn is_ncname(s: &str) -> bool {
     chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
 }
 
+/// A non-empty run of NCName characters, where the first may also be a
+/// digit, `-` or `.` (an NCName once a name-start character is put in front).
+pub(crate) fn is_ncname_chars(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        return !bytes.is_empty() && bytes.iter().all(|&b| ASCII_NAME_CLASS[usize::from(b)] != 0);
+    }
+    !s.is_empty() && s.chars().all(is_name_char)
+}
+
 /// Position of the first XML whitespace byte.
 pub(super) fn find_whitespace(s: &str) -> Option<usize> {
     s.bytes().position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
@@ -209,4 +219,20 @@ pub(super) fn resolve_reference(name: &str) -> Result<char, XmlErrorKind> {
 #[inline]
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ncname_chars_allow_a_leading_digit_and_nothing_outside_name_characters() {
+        for id in ["0f3a-uuid", "_a8f3", "-x", ".5", "é9", "a\u{B7}b"] {
+            assert!(is_ncname_chars(id), "{id:?}");
+            assert!(is_ncname(&format!("_{id}")), "{id:?}");
+        }
+        for id in ["", "xpointer(/)", "element(/1)", "a:b", "a b", "a#b", "\u{B7}\u{2028}"] {
+            assert!(!is_ncname_chars(id), "{id:?}");
+        }
+    }
 }
