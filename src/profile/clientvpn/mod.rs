@@ -171,11 +171,20 @@ mod tests {
 
     #[test]
     fn deceptive_characters() {
-        for bad in ["alice\u{202e}@x.com", "al\u{200b}ice", "a\u{a0}b", "a\u{2060}b", "a\u{e0041}", "a\u{7}b"]
-        {
+        for bad in [
+            "alice\u{202e}@x.com",
+            "al\u{200b}ice",
+            "a\u{a0}b",
+            "a\u{2060}b",
+            "a\u{e0041}",
+            "a\u{7}b",
+            "a\u{7f}",
+            "\tb",
+            "a\u{85}",
+        ] {
             assert!(has_deceptive(bad), "{bad:?}");
         }
-        for good in ["alice@example.com", "Grüße", "日本", "g-1_2"] {
+        for good in ["alice@example.com", "Grüße", "日本", "g-1_2", " ~", ""] {
             assert!(!has_deceptive(good), "{good:?}");
         }
     }
