@@ -42,19 +42,13 @@ const ASCII_NAME_CLASS: [u8; 128] = {
 
 /// An XML name without colons.
 pub fn is_ncname(s: &str) -> bool {
-    // ASCII fast path: nearly every name in SAML is plain ASCII.
-    let bytes = s.as_bytes();
-    if bytes.is_ascii() {
-        return bytes.first().is_some_and(|&b| ASCII_NAME_CLASS[usize::from(b)] == 2)
-            && bytes.iter().all(|&b| ASCII_NAME_CLASS[usize::from(b)] != 0);
-    }
-    let mut chars = s.chars();
-    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+    s.chars().next().is_some_and(is_name_start_char) && is_ncname_chars(s)
 }
 
 /// A non-empty run of NCName characters, where the first may also be a
 /// digit, `-` or `.` (an NCName once a name-start character is put in front).
 pub(crate) fn is_ncname_chars(s: &str) -> bool {
+    // ASCII fast path: nearly every name in SAML is plain ASCII.
     let bytes = s.as_bytes();
     if bytes.is_ascii() {
         return !bytes.is_empty() && bytes.iter().all(|&b| ASCII_NAME_CLASS[usize::from(b)] != 0);
